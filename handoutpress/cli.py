@@ -1,0 +1,217 @@
+"""Command line: `python build_pdfs.py [build|extract|init|update|compile|status] ...`.
+
+Every failure a person can cause (bad content, a bad catalog, an unknown language) ends in one clear
+line per problem naming file and line, and a non-zero exit code; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from handoutpress import __version__
+from handoutpress.build import BuildReport, Outcome, Project, build
+from handoutpress.catalogs import (
+    CatalogError,
+    catalog_languages,
+    catalog_path,
+    catalog_status,
+    catalogs_outdated,
+    compile_catalog,
+    init_catalog,
+    read_catalog,
+    update_catalogs,
+)
+from handoutpress.content import ContentError, load_collection
+from handoutpress.extract import extract_catalog
+from handoutpress.fonts import FontError
+from handoutpress.locales import UnknownLanguage
+from handoutpress.render import PAPER_SIZES, SIZES, THEMES, StyleOptions
+
+#: Errors a user can cause and fix; anything else is a bug and keeps its traceback.
+USER_ERRORS = (
+    ContentError,
+    CatalogError,
+    UnknownLanguage,
+    FontError,
+    ValueError,
+    OSError,
+    KeyError,
+)
+
+
+class Failed(Exception):
+    """Stop with the given exit code after the message has been printed."""
+
+    def __init__(self, code: int = 1):
+        self.code = code
+
+
+def _split(values: Sequence[str] | None) -> list[str] | None:
+    """`--lang es,fr --lang vi` -> ['es', 'fr', 'vi']."""
+    if not values:
+        return None
+    return [v for value in values for v in value.split(",") if v]
+
+
+def cmd_build(project: Project, args: argparse.Namespace) -> None:
+    styles = [StyleOptions(size, theme, args.paper) for size in args.size for theme in args.theme]
+
+    def show(outcome: Outcome) -> None:
+        if outcome.ok:
+            print(f"built   {outcome.path}  ({outcome.pages} pages, {outcome.size // 1024} KB)")
+        else:
+            print(f"FAILED  {outcome.job}: {outcome.error}", file=sys.stderr)
+
+    report = build(
+        project,
+        Path(args.out),
+        langs=_split(args.lang),
+        handouts=_split(args.handout),
+        styles=list(dict.fromkeys(styles)),
+        allow_incomplete=args.allow_incomplete,
+        on_outcome=show,
+    )
+    _summary(report)
+    if report.failed:
+        raise Failed(1)
+
+
+def _summary(report: BuildReport) -> None:
+    for note in report.skipped_languages:
+        print(f"skipped {note}")
+    built = len(report.outcomes) - len(report.failed)
+    print(
+        f"{built} PDFs built, {len(report.failed)} failed, "
+        f"{len(report.skipped_languages)} languages skipped, in {report.seconds:.1f} s"
+    )
+
+
+def cmd_extract(project: Project, args: argparse.Namespace) -> None:
+    load_collection(project.handouts_dir, project.root)  # every content problem at once, first
+    pot = extract_catalog(project.root, project.locales_dir, "handouts", __version__)
+    print(f"wrote {pot}")
+
+
+def cmd_init(project: Project, args: argparse.Namespace) -> None:
+    print(f"created {init_catalog(project.root, project.locales_dir, project.pot, args.language)}")
+
+
+def cmd_update(project: Project, args: argparse.Namespace) -> None:
+    if args.check:
+        if catalogs_outdated(project.root, project.locales_dir, project.pot):
+            print(
+                f"catalogs in {project.locales_dir} are out of date with {project.pot}: "
+                "run `python build_pdfs.py extract` then `python build_pdfs.py update`",
+                file=sys.stderr,
+            )
+            raise Failed(1)
+        print("catalogs are up to date")
+        return
+    for path in update_catalogs(project.root, project.locales_dir, project.pot):
+        print(f"updated {path}")
+
+
+def cmd_compile(project: Project, args: argparse.Namespace) -> None:
+    for code in catalog_languages(project.locales_dir):
+        mo = compile_catalog(catalog_path(project.locales_dir, code), project.cache_dir)
+        print(f"compiled {code} -> {mo}")
+
+
+def cmd_status(project: Project, args: argparse.Namespace) -> None:
+    rows = []
+    for code in catalog_languages(project.locales_dir):
+        status = catalog_status(code, read_catalog(catalog_path(project.locales_dir, code)))
+        rows.append(
+            {
+                "language": code,
+                "translated": status.translated,
+                "fuzzy": status.fuzzy,
+                "untranslated": status.untranslated,
+                "obsolete": status.obsolete,
+                "percent": round(status.percent, 1),
+            }
+        )
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return
+    header = ["language", "translated", "fuzzy", "untranslated", "obsolete", "percent"]
+    print("  ".join(f"{h:>12}" for h in header))
+    for row in rows:
+        print("  ".join(f"{row[h]!s:>12}" for h in header))
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="build_pdfs.py",
+        description="Build accessible large-print PDF handouts from handouts/ and locales/.",
+    )
+    main.add_argument("--root", default=".", help="project folder (default: current folder)")
+    main.add_argument("--version", action="version", version=f"handoutpress {__version__}")
+    sub = main.add_subparsers(dest="command")
+
+    b = sub.add_parser("build", help="build PDFs (the default command)")
+    b.add_argument("--lang", action="append", help="language codes, e.g. es or es,fr (default: all)")
+    b.add_argument("--handout", action="append", help="handout ids (default: all)")
+    b.add_argument("--out", default="dist", help="output folder (default: dist)")
+    b.add_argument("--size", action="append", choices=list(SIZES), help="print size")
+    b.add_argument("--theme", action="append", choices=list(THEMES), help="colour theme")
+    b.add_argument("--paper", choices=PAPER_SIZES, default="letter", help="paper size")
+    b.add_argument(
+        "--allow-incomplete",
+        action="store_true",
+        help="build languages below 100%%; missing strings print in English, tagged as English",
+    )
+    b.set_defaults(func=cmd_build)
+
+    sub.add_parser("extract", help="write locales/handouts.pot").set_defaults(func=cmd_extract)
+    i = sub.add_parser("init", help="start a catalog for a new language")
+    i.add_argument("language", help="language code, e.g. es, vi, zh_Hans")
+    i.set_defaults(func=cmd_init)
+    u = sub.add_parser("update", help="merge handouts.pot into every catalog")
+    u.add_argument("--check", action="store_true", help="fail if a catalog is out of date")
+    u.set_defaults(func=cmd_update)
+    sub.add_parser("compile", help="compile catalogs into the build cache").set_defaults(
+        func=cmd_compile
+    )
+    s = sub.add_parser("status", help="how complete each catalog is")
+    s.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    s.set_defaults(func=cmd_status)
+    return main
+
+
+COMMANDS = frozenset({"build", "extract", "init", "update", "compile", "status"})
+
+
+def _with_default_command(argv: list[str]) -> list[str]:
+    """`python build_pdfs.py` and `python build_pdfs.py --lang es` mean `build`."""
+    i = 0
+    while i < len(argv) and argv[i].startswith("--root"):
+        i += 1 if "=" in argv[i] else 2
+    rest = argv[i:]
+    if rest and (rest[0] in COMMANDS or rest[0] in {"-h", "--help", "--version"}):
+        return argv
+    return [*argv[:i], "build", *rest]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(_with_default_command(list(sys.argv[1:] if argv is None else argv)))
+    if args.command == "build":
+        args.size = args.size or ["standard"]
+        args.theme = args.theme or ["default"]
+    project = Project(Path(args.root).resolve())
+    try:
+        args.func(project, args)
+    except Failed as failed:
+        return failed.code
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except USER_ERRORS as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,254 @@
+"""Render a translated handout to HTML with Jinja2, then to a tagged PDF (PDF/UA-1) with WeasyPrint.
+
+One Renderer per process: it holds the Jinja environment and WeasyPrint's FontConfiguration, which must
+be the same object for `CSS(...)` and `write_pdf()` or `@font-face` rules are ignored. Rendering never
+touches the network and reads no file outside the project's templates and the prepared font files: the
+URL fetcher refuses everything else, whatever a handout or a translation contains.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import weasyprint
+from markupsafe import Markup
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from handoutpress.fonts import PreparedFont
+from handoutpress.locales import SOURCE_LANGUAGE, Language
+from handoutpress.tagging import install_language_tags, mark_artifacts
+from handoutpress.translate import TranslatedHandout, Translator
+
+HANDOUT_TEMPLATE = "handout.html.j2"
+STYLESHEET_TEMPLATE = "print.css.j2"
+PAPER_SIZES = ("letter", "a4")
+PDF_VARIANT = "pdf/ua-1"
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    data: bytes
+    pages: int
+
+
+@dataclass(frozen=True)
+class SizePreset:
+    body: float
+    h1: float
+    h2: float
+
+
+#: Large print per GUIDELINES.md: 18 pt is the floor for every glyph; extra-large for those who need it.
+SIZES: dict[str, SizePreset] = {
+    "standard": SizePreset(body=18, h1=28, h2=22),
+    "extra-large": SizePreset(body=24, h1=34, h2=28),
+}
+
+
+@dataclass(frozen=True)
+class Theme:
+    text: str
+    background: str
+
+
+#: Both themes reach well over the 7:1 contrast the guidelines ask for (21:1 and 17.4:1).
+THEMES: dict[str, Theme] = {
+    "default": Theme(text="#000000", background="#ffffff"),
+    "reverse": Theme(text="#ffffff", background="#121212"),
+}
+
+
+@dataclass(frozen=True)
+class StyleOptions:
+    """The print variant of a handout: what the reader asked for, not what the language implies."""
+
+    size: str = "standard"
+    theme: str = "default"
+    paper: str = "letter"
+
+    def __post_init__(self) -> None:
+        for value, allowed, name in (
+            (self.size, SIZES, "size"),
+            (self.theme, THEMES, "theme"),
+            (self.paper, PAPER_SIZES, "paper"),
+        ):
+            if value not in allowed:
+                raise ValueError(f"unknown {name} {value!r}: use one of {', '.join(allowed)}")
+
+    @property
+    def name(self) -> str:
+        """A short name for file names and the manifest: `standard`, `extra-large-reverse-a4`."""
+        parts = [self.size]
+        if self.theme != "default":
+            parts.append(self.theme)
+        if self.paper != "letter":
+            parts.append(self.paper)
+        return "-".join(parts)
+
+    @property
+    def file_suffix(self) -> str:
+        """`""` for the standard print, else `.extra-large`, `.reverse`, `.extra-large-reverse`."""
+        parts = [p for p in (self.size, self.theme) if p not in ("standard", "default")]
+        return "." + "-".join(parts) if parts else ""
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal for untrusted text: everything but letters, digits and spaces is
+    written as a hex escape, so no quote, backslash or newline can end the string early."""
+    out = []
+    for char in text:
+        if char.isalnum() or char == " ":
+            out.append(char)
+        else:
+            out.append(f"\\{ord(char):06x}")
+    return '"' + "".join(out) + '"'
+
+
+_PAGE_PARTS = re.compile(r"\{(page|pages)\}")
+
+
+def footer_content(pattern: str, counter_style: str) -> str:
+    """The CSS `content` value for a translated "Page {page} of {pages}" in the language's digits."""
+    if sorted(_PAGE_PARTS.findall(pattern)) != ["page", "pages"]:
+        raise ValueError(f"the page footer {pattern!r} must use {{page}} and {{pages}} once each")
+    parts = []
+    for i, piece in enumerate(_PAGE_PARTS.split(pattern)):
+        if i % 2:
+            parts.append(f"counter({piece}, {counter_style})")
+        elif piece:
+            parts.append(css_string(piece))
+    return " ".join(parts)
+
+
+class ProjectFetcher(URLFetcher):
+    """Serves only files under the allowed folders (templates) and the prepared font files.
+
+    Anything else (http:, data:, a file elsewhere on disk) is refused; WeasyPrint then leaves the
+    resource out. `refused` records what was asked for, so tests and checks can see it.
+    """
+
+    def __init__(self, folders: Iterable[Path], files: Iterable[Path] = ()):
+        super().__init__(allowed_protocols={"file"})
+        self.folders = tuple(p.resolve() for p in folders)
+        self.files = {p.resolve() for p in files}
+        self.refused: list[str] = []
+
+    def allow(self, files: Iterable[Path]) -> None:
+        self.files |= {p.resolve() for p in files}
+
+    def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
+        path = _file_path(url)
+        if path is None or not self._allowed(path):
+            self.refused.append(url)
+            raise ValueError(f"refused to fetch {url[:80]!r}: only project templates and fonts")
+        return URLFetcherResponse(path.as_uri(), path.read_bytes())
+
+    def _allowed(self, path: Path) -> bool:
+        if path in self.files:
+            return True
+        return path.is_file() and any(path.is_relative_to(folder) for folder in self.folders)
+
+
+def _file_path(url: str) -> Path | None:
+    if not url.startswith("file://"):
+        return None
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.netloc not in ("", "localhost"):
+        return None
+    return Path(unquote(parts.path)).resolve()
+
+
+class Renderer:
+    """HTML and PDF for one process: one Jinja environment, one FontConfiguration, one fetcher."""
+
+    def __init__(self, templates_dir: Path):
+        self.templates_dir = templates_dir
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(templates_dir),
+            autoescape=jinja2.select_autoescape(["html.j2"], default_for_string=True),
+            undefined=jinja2.StrictUndefined,
+            extensions=["jinja2.ext.i18n"],
+            keep_trailing_newline=True,
+        )
+        # The gettext functions are NOT installed with install_gettext_callables: Jinja would mark
+        # translations safe. Each render passes a Translator, which escapes them, as `gettext`/`_`.
+        self.env.newstyle_gettext = True  # type: ignore[attr-defined]
+        install_language_tags()
+        self.font_config = FontConfiguration()
+        self.fetcher = ProjectFetcher([templates_dir])
+
+    def html(
+        self, handout: TranslatedHandout, translator: Translator, producer: str, **extra: Any
+    ) -> str:
+        lang = translator.lang
+
+        def foreign(text: str) -> Markup:
+            """English text inside a translation, tagged so a screen reader switches voice."""
+            if lang.code == SOURCE_LANGUAGE:
+                return Markup.escape(text)
+            return Markup('<span lang="{}">{}</span>').format(SOURCE_LANGUAGE, text)
+
+        template = self.env.get_template(HANDOUT_TEMPLATE)
+        return template.render(
+            handout=handout,
+            lang=lang,
+            producer=producer,
+            reviewed_date=lang.format_date(handout.reviewed),
+            foreign=foreign,
+            gettext=translator,
+            _=translator,
+            **extra,
+        )
+
+    def stylesheet(
+        self,
+        lang: Language,
+        translator: Translator,
+        font: PreparedFont | None,
+        style: StyleOptions,
+    ) -> str:
+        """The print stylesheet; with `font=None` it is rendered only to learn the words it prints
+        (the page footer), which the font must cover before it can be chosen."""
+        size = SIZES[style.size]
+
+        def page_footer(pattern: Markup) -> Markup:
+            return Markup(footer_content(pattern.striptags(), lang.counter_style))
+
+        template = self.env.get_template(STYLESHEET_TEMPLATE)
+        return template.render(
+            font_faces=Markup(font.font_face_css() if font else ""),
+            font_family=font.css_family if font else "serif",
+            paper=style.paper,
+            body_size=size.body,
+            h1_size=size.h1,
+            h2_size=size.h2,
+            colors=THEMES[style.theme],
+            page_footer=page_footer,
+            gettext=translator,
+            _=translator,
+        )
+
+    def pdf(self, html: str, css: str, font: PreparedFont, identifier: str) -> RenderedPdf:
+        """Lay out and write a tagged PDF; `identifier` makes the PDF's /ID stable across builds."""
+        self.fetcher.allow(font.paths)
+        base = self.templates_dir.resolve().as_uri() + "/"
+        stylesheet = weasyprint.CSS(
+            string=css, base_url=base, font_config=self.font_config, url_fetcher=self.fetcher
+        )
+        document = weasyprint.HTML(string=html, base_url=base, url_fetcher=self.fetcher).render(
+            stylesheets=[stylesheet], font_config=self.font_config, pdf_variant=PDF_VARIANT
+        )
+        data = document.write_pdf(
+            pdf_variant=PDF_VARIANT,
+            pdf_identifier=hashlib.sha256(identifier.encode()).hexdigest()[:32].encode(),
+        )
+        return RenderedPdf(mark_artifacts(data), len(document.pages))

@@ -1,0 +1,116 @@
+"""Built PDFs as a reader's software sees them: tagged, in the right language, titled, fonts embedded."""
+
+from __future__ import annotations
+
+import pdfplumber
+import pikepdf
+
+from handoutpress.cli import main
+
+from .pdfinfo import fonts, is_embedded, marked_content, struct_types, text
+
+
+def build(project, *args: str) -> int:
+    return main(["--root", str(project.root), "build", "--out", str(project.root / "dist"), *args])
+
+
+def test_spanish_pdf_is_tagged_titled_and_speaks_spanish(mini_es) -> None:
+    assert build(mini_es, "--lang", "es") == 0
+    path = mini_es.root / "dist/es/sample.pdf"
+    with pikepdf.open(path) as pdf:
+        assert str(pdf.Root.Lang) == "es"
+        assert pdf.Root.MarkInfo.Marked is True
+        assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
+        with pdf.open_metadata() as meta:
+            assert meta["dc:title"] == "Folleto de muestra"
+            assert meta["pdfuaid:part"] == "1"
+        types = struct_types(pdf)
+        assert types.count("H1") == 1
+        assert {"H2", "P", "L", "LI", "LBody"} <= set(types)
+        assert fonts(pdf)
+        assert all(is_embedded(f) and "/ToUnicode" in f for f in fonts(pdf))
+    words = text(path)
+    for heading in ("Folleto de muestra", "Primera parte", "Parte compartida"):
+        assert heading in words
+    assert "Palabra en negrita" in words
+    assert "First part" not in words
+
+
+def test_english_is_always_built_and_headings_are_bookmarked(mini) -> None:
+    assert build(mini) == 0
+    with pikepdf.open(mini.root / "dist/en/sample.pdf") as pdf:
+        assert str(pdf.Root.Lang) == "en"
+        outline = [item.title for item in pdf.open_outline().root]
+        assert outline == ["Sample handout"]
+        children = [c.title for c in pdf.open_outline().root[0].children]
+        assert children[:2] == ["First part", "Shared part"]
+
+
+def test_incomplete_language_is_skipped_unless_allowed(mini_es, capsys) -> None:
+    po = mini_es.locales_dir / "es/LC_MESSAGES/handouts.po"
+    po.write_text(po.read_text().replace('msgstr "Primera parte"', 'msgstr ""'))
+    assert build(mini_es, "--lang", "es") == 0
+    assert "es: not built, 1 of" in capsys.readouterr().out
+    assert not (mini_es.root / "dist/es/sample.pdf").exists()
+    assert build(mini_es, "--lang", "es", "--allow-incomplete") == 0
+    path = mini_es.root / "dist/es/sample.pdf"
+    assert "First part" in text(path)
+    with pikepdf.open(path) as pdf:
+        spans = [n for n in _walk(pdf.Root.StructTreeRoot.K) if str(n.get("/Lang", "")) == "en"]
+        assert spans, "the English fallback must be tagged as English"
+
+
+def _walk(node):
+    if isinstance(node, pikepdf.Array):
+        for kid in node:
+            yield from _walk(kid)
+    elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+        yield node
+        if "/K" in node:
+            yield from _walk(node.K)
+
+
+def test_a_failed_build_keeps_the_good_pdf(mini, monkeypatch) -> None:
+    assert build(mini) == 0
+    path = mini.root / "dist/en/sample.pdf"
+    good = path.read_bytes()
+
+    def broken(self, *args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("handoutpress.render.Renderer.pdf", broken)
+    assert build(mini) == 1
+    assert path.read_bytes() == good
+    assert [p.name for p in path.parent.iterdir()] == ["sample.pdf"]
+
+
+def test_translations_are_text_not_markup(mini_es) -> None:
+    po = mini_es.locales_dir / "es/LC_MESSAGES/handouts.po"
+    hostile = '<img src=\\"file:///etc/hostname\\"> <b>Primera</b> parte'
+    po.write_text(po.read_text().replace('msgstr "Primera parte"', f'msgstr "{hostile}"'))
+    assert build(mini_es, "--lang", "es") == 0
+    words = text(mini_es.root / "dist/es/sample.pdf")
+    assert "<b>Primera</b> parte" in words
+
+
+def test_every_marked_id_is_in_the_tree_and_the_footer_is_an_artifact(mini) -> None:
+    """WeasyPrint 70 leaves margin-box text unreachable (upstream #1836); tagging fixes it."""
+    from handoutpress.tagging import _reachable_mcids
+
+    assert build(mini) == 0
+    with pikepdf.open(mini.root / "dist/en/sample.pdf") as pdf:
+        reachable = {
+            (pdf.pages.index(pikepdf.Page(pdf.get_object(og))), m) for og, m in _reachable_mcids(pdf)
+        }
+        marked = marked_content(pdf)
+        for page, tag, mcid in marked:
+            if tag == "/Artifact":
+                continue
+            assert mcid is not None and (page, mcid) in reachable, (page, tag, mcid)
+        assert any(tag == "/Artifact" for _, tag, _ in marked)
+    with pdfplumber.open(mini.root / "dist/en/sample.pdf") as pdf:
+        chars = pdf.pages[0].chars
+        footer = "".join(c["text"] for c in chars if c.get("tag") == "Artifact")
+        body = "".join(c["text"] for c in chars if c.get("tag") != "Artifact")
+    assert footer.replace(" ", "") == "Page1of1"
+    assert "Samplehandout" in body.replace(" ", "")
