@@ -89,6 +89,11 @@ class LanguagePlan:
     percent: float = 100.0
     missing: int = 0
 
+    @property
+    def characters(self) -> str:
+        """Every character the catalog can print, so a subset font is cut once per language."""
+        return "".join(sorted(set("".join(self.translations.values()))))
+
 
 @dataclass
 class BuildReport:
@@ -167,7 +172,7 @@ class HandoutBuilder:
         html = self.renderer.html(translated, translator, self.collection.library.producer)
         self.renderer.stylesheet(lang, translator, None, style)  # records the footer's words
         texts = [*translator.printed, *self._untranslated_texts(handout, lang)]
-        font = choose_font(lang.script, texts, self.project.cache_dir)
+        font = choose_font(lang.script, texts, self.project.cache_dir, plan.characters)
         css = self.renderer.stylesheet(lang, translator, font, style)
         rendered = self.renderer.pdf(html, css, font, f"{handout.id}/{lang.code}/{style.name}")
         return rendered.data, rendered.pages

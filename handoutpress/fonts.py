@@ -13,6 +13,8 @@ WeasyPrint writes static fonts faster, and every prepared file gets a CSS family
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,14 +22,46 @@ from functools import cache
 from pathlib import Path
 
 import fontpkg
-from fontTools.ttLib import TTFont
+from fontTools.ttLib import TTCollection, TTFont
 
 WEIGHTS = (400, 700)
+
+
+@dataclass(frozen=True)
+class FontSource:
+    """Where a family's files come from: a `fontpkg-*` package, or a named Debian package when PyPI
+    has none (Chinese). `subset` fonts are cut down to the characters a language uses before use:
+    the 16 MB CJK font would otherwise be subset again, slowly, for every PDF."""
+
+    family: str
+    debian_package: str = ""
+    system_files: tuple[tuple[int, str], ...] = ()
+    subset: bool = False
+
+
+ATKINSON = FontSource("Atkinson Hyperlegible")
+NOTO_SANS = FontSource("Noto Sans")
+#: Amiri and Mukta rather than Noto Sans Arabic/Devanagari: with those, WeasyPrint 70's text layer
+#: maps a glyph shared by several letters to the first text it appeared in, and words extract garbled.
+AMIRI = FontSource("Amiri")
+MUKTA = FontSource("Mukta")
+NOTO_CJK_SC = FontSource(
+    "Noto Sans CJK SC",
+    debian_package="fonts-noto-cjk",
+    system_files=(
+        (400, "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+        (700, "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"),
+    ),
+    subset=True,
+)
 #: Fonts to try for each ISO 15924 script, best first. Atkinson Hyperlegible was designed for low
 #: vision readers but covers Latin only (and not every Vietnamese letter): Noto Sans takes over then.
-SCRIPT_FONTS: dict[str, tuple[str, ...]] = {
-    "Latn": ("Atkinson Hyperlegible", "Noto Sans"),
-    "Cyrl": ("Noto Sans",),
+SCRIPT_FONTS: dict[str, tuple[FontSource, ...]] = {
+    "Latn": (ATKINSON, NOTO_SANS),
+    "Cyrl": (NOTO_SANS,),
+    "Arab": (AMIRI,),
+    "Deva": (MUKTA,),
+    "Hans": (NOTO_CJK_SC,),
 }
 
 
@@ -71,22 +105,56 @@ def missing_characters(path: Path, text: str) -> set[str]:
     return {c for c in text if _printable(c) and ord(c) not in cmap}
 
 
-def _package_file(family: str, weight: int) -> Path:
-    try:
-        return Path(fontpkg.path(family, weight))
-    except fontpkg.FontpkgError as exc:
-        raise FontError(f"font {family!r} weight {weight} is not installed: {exc}") from exc
+def _digest(*parts: bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part)
+        h.update(b"\0")
+    return h.hexdigest()[:16]
 
 
-def _is_variable(path: Path) -> bool:
-    with TTFont(path, lazy=True) as font:
-        return "fvar" in font
+@cache
+def _file_digest(path: Path) -> str:
+    """Content hash of a font file, once per process (CJK files are 16 MB)."""
+    return _digest(path.read_bytes())
+
+
+def _save_atomic(font: TTFont, target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    font.save(tmp)
+    tmp.replace(target)
+    return target
+
+
+def _source_file(source: FontSource, weight: int, cache_dir: Path) -> Path:
+    """A single-font file for `weight`: from the package, or extracted from a system collection."""
+    if not source.system_files:
+        try:
+            return Path(fontpkg.path(source.family, weight))
+        except fontpkg.FontpkgError as exc:
+            raise FontError(f"font {source.family!r} weight {weight} is not installed: {exc}") from exc
+    path = Path(dict(source.system_files)[weight])
+    if not path.is_file():
+        raise FontError(
+            f"{source.family} is missing ({path}): install the Debian package {source.debian_package} "
+            "(make pdfs does it when run as root)"
+        )
+    stat = path.stat()
+    key = _digest(str(path).encode(), str(stat.st_size).encode(), str(stat.st_mtime_ns).encode())
+    target = cache_dir / "fonts" / f"{_slug(source.family)}-{weight}-{key}.ttf"
+    if target.exists():
+        return target
+    collection = TTCollection(path)
+    for font in collection.fonts:
+        if font["name"].getDebugName(1) == source.family:
+            return _save_atomic(font, target)
+    raise FontError(f"{path} has no font named {source.family!r}")
 
 
 def _static_instance(path: Path, weight: int, cache_dir: Path) -> Path:
     """A static instance of a variable font at `weight`, made once and cached by content hash."""
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-    target = cache_dir / "fonts" / f"{path.stem.split('[')[0]}-{weight}-{digest}.ttf"
+    target = cache_dir / "fonts" / f"{_slug(path.stem)}-{weight}-{_file_digest(path)}.ttf"
     if target.exists():
         return target
     from fontTools.varLib.instancer import instantiateVariableFont
@@ -94,49 +162,80 @@ def _static_instance(path: Path, weight: int, cache_dir: Path) -> Path:
     with TTFont(path) as font:
         axes = {axis.axisTag: axis.defaultValue for axis in font["fvar"].axes}
         axes["wght"] = weight
-        static = instantiateVariableFont(font, axes)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".{digest}.tmp")
-        static.save(tmp)
-    tmp.replace(target)
-    return target
+        return _save_atomic(instantiateVariableFont(font, axes), target)
 
 
-def _css_family(family: str) -> str:
-    return "hp-" + family.lower().replace(" ", "-")
+def _subset(path: Path, characters: str, cache_dir: Path) -> Path:
+    """`path` cut down to `characters` (plus what shaping needs), cached by font and characters."""
+    chars = "".join(sorted(set(characters)))
+    target = (
+        cache_dir
+        / "fonts"
+        / f"{path.stem}-subset-{_digest(_file_digest(path).encode(), chars.encode())}.ttf"
+    )
+    if target.exists():
+        return target
+    from fontTools import subset
+
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    with TTFont(path) as font:
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text=chars)
+        subsetter.subset(font)
+        return _save_atomic(font, target)
 
 
-def prepare_family(family: str, cache_dir: Path) -> PreparedFont:
+def _is_variable(path: Path) -> bool:
+    with TTFont(path, lazy=True) as font:
+        return "fvar" in font
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def prepare_family(source: FontSource, cache_dir: Path, characters: str = "") -> PreparedFont:
+    """Static, per-weight files for `source`; subset fonts are cut down to `characters`."""
     files = []
     for weight in WEIGHTS:
-        path = _package_file(family, weight)
+        path = _source_file(source, weight, cache_dir)
         if _is_variable(path):
             path = _static_instance(path, weight, cache_dir)
+        if source.subset:
+            path = _subset(path, characters, cache_dir)
         files.append((weight, path))
-    return PreparedFont(family, _css_family(family), tuple(files))
+    suffix = f"-{files[0][1].stem.rsplit('-', 1)[-1]}" if source.subset else ""
+    return PreparedFont(source.family, f"hp-{_slug(source.family)}{suffix}", tuple(files))
 
 
-def choose_font(script: str, texts: Iterable[str], cache_dir: Path) -> PreparedFont:
+def choose_font(
+    script: str, texts: Iterable[str], cache_dir: Path, characters: str = ""
+) -> PreparedFont:
     """The first font for `script` that has every character of `texts`, prepared for rendering.
 
-    Raises FontError naming the first string and character that no candidate can print.
+    `characters` is every character the language may print (its whole catalog), so a subset font
+    is cut once per language, not once per handout. Raises FontError naming the first string and
+    character that no candidate can print.
     """
     texts = list(texts)
     candidates = SCRIPT_FONTS.get(script)
     if not candidates:
         raise FontError(f"no font is configured for the {script} script: add one to SCRIPT_FONTS")
     everything = "".join(texts)
-    for family in candidates:
-        regular = _package_file(family, WEIGHTS[0])
+    for source in candidates:
+        regular = _source_file(source, WEIGHTS[0], cache_dir)
         if not missing_characters(regular, everything):
-            return prepare_family(family, cache_dir)
-    last = _package_file(candidates[-1], WEIGHTS[0])
+            return prepare_family(source, cache_dir, characters + everything)
+    last = _source_file(candidates[-1], WEIGHTS[0], cache_dir)
     for text in texts:
         if missing := missing_characters(last, text):
             char = sorted(missing)[0]
             raise FontError(
-                f"{candidates[-1]} has no glyph for {char!r} (U+{ord(char):04X}, "
+                f"{candidates[-1].family} has no glyph for {char!r} (U+{ord(char):04X}, "
                 f"{unicodedata.name(char, 'unnamed')}) in {text!r}: "
                 "fix the string or add a font that covers it"
             )
-    raise AssertionError("unreachable: a missing character must be in one of the texts")
+    raise AssertionError("a missing character must be in one of the texts")
