@@ -22,6 +22,7 @@ from handoutpress.catalogs import (
     load_translations,
     read_catalog,
 )
+from handoutpress.clinic import Clinic
 from handoutpress.content import Collection, Handout, load_collection
 from handoutpress.fonts import choose_font
 from handoutpress.locales import SOURCE_LANGUAGE, Language, language
@@ -54,6 +55,9 @@ class Project:
     @property
     def pot(self) -> Path:
         return self.locales_dir / "handouts.pot"
+
+
+NO_CLINIC = Clinic()
 
 
 @dataclass(frozen=True)
@@ -159,17 +163,24 @@ def plan_languages(
 class HandoutBuilder:
     """Renders jobs in this process; owns one Renderer (fonts and templates are loaded once)."""
 
-    def __init__(self, project: Project, collection: Collection, allow_incomplete: bool = False):
+    def __init__(
+        self,
+        project: Project,
+        collection: Collection,
+        clinic: Clinic,
+        allow_incomplete: bool = False,
+    ):
         self.project = project
         self.collection = collection
+        self.clinic = clinic
         self.allow_incomplete = allow_incomplete
         self.renderer = Renderer(project.templates_dir)
 
     def render(self, handout: Handout, plan: LanguagePlan, style: StyleOptions) -> tuple[bytes, int]:
         lang = language(plan.code)
         translator = Translator(lang, plan.translations, allow_incomplete=self.allow_incomplete)
-        translated = translate(handout, translator, values={})
-        html = self.renderer.html(translated, translator, self.collection.library.producer)
+        translated = translate(handout, translator, values=self.clinic.values())
+        html = self.renderer.html(translated, translator, self.collection.library.producer, self.clinic)
         self.renderer.stylesheet(lang, translator, None, style)  # records the footer's words
         texts = [*translator.printed, *self._untranslated_texts(handout, lang)]
         font = choose_font(lang.script, texts, self.project.cache_dir, plan.characters)
@@ -194,6 +205,7 @@ def build(
     langs: Sequence[str] | None = None,
     handouts: Sequence[str] | None = None,
     styles: Sequence[StyleOptions] = (StyleOptions(),),
+    clinic: Clinic = NO_CLINIC,
     allow_incomplete: bool = False,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> BuildReport:
@@ -202,7 +214,7 @@ def build(
     collection = load_collection(project.handouts_dir, project.root)
     selected = [collection.handout(h) for h in handouts] if handouts else list(collection.handouts)
     plans, notes = plan_languages(project, langs, allow_incomplete)
-    builder = HandoutBuilder(project, collection, allow_incomplete)
+    builder = HandoutBuilder(project, collection, clinic, allow_incomplete)
     report = BuildReport(skipped_languages=notes)
     for plan in plans:
         for handout in selected:

@@ -25,6 +25,7 @@ from handoutpress.catalogs import (
     read_catalog,
     update_catalogs,
 )
+from handoutpress.clinic import CLINIC_FILE, Clinic, load_clinic
 from handoutpress.content import ContentError, load_collection
 from handoutpress.extract import extract_catalog
 from handoutpress.fonts import FontError
@@ -57,8 +58,18 @@ def _split(values: Sequence[str] | None) -> list[str] | None:
     return [v for value in values for v in value.split(",") if v]
 
 
+def _clinic(project: Project, option: str | None) -> Clinic:
+    """`--clinic FILE`, else `clinic.yaml` in the project when there is one, else no clinic block."""
+    if option:
+        return load_clinic(Path(option))
+    default = project.root / CLINIC_FILE
+    return load_clinic(default, CLINIC_FILE) if default.exists() else Clinic()
+
+
 def cmd_build(project: Project, args: argparse.Namespace) -> None:
-    styles = [StyleOptions(size, theme, args.paper) for size in args.size for theme in args.theme]
+    clinic = _clinic(project, args.clinic)
+    paper = args.paper or clinic.paper or "letter"
+    styles = [StyleOptions(size, theme, paper) for size in args.size for theme in args.theme]
 
     def show(outcome: Outcome) -> None:
         if outcome.ok:
@@ -72,6 +83,7 @@ def cmd_build(project: Project, args: argparse.Namespace) -> None:
         langs=_split(args.lang),
         handouts=_split(args.handout),
         styles=list(dict.fromkeys(styles)),
+        clinic=clinic,
         allow_incomplete=args.allow_incomplete,
         on_outcome=show,
     )
@@ -159,7 +171,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default="dist", help="output folder (default: dist)")
     b.add_argument("--size", action="append", choices=list(SIZES), help="print size")
     b.add_argument("--theme", action="append", choices=list(THEMES), help="colour theme")
-    b.add_argument("--paper", choices=PAPER_SIZES, default="letter", help="paper size")
+    b.add_argument(
+        "--paper", choices=PAPER_SIZES, help="paper size (default: from clinic.yaml, else letter)"
+    )
+    b.add_argument("--clinic", metavar="FILE", help="clinic profile (default: clinic.yaml if present)")
     b.add_argument(
         "--allow-incomplete",
         action="store_true",

@@ -124,7 +124,7 @@ class ContentError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-class _Reader:
+class YamlReader:
     """Turns YAML nodes into content objects, collecting problems instead of raising."""
 
     def __init__(self, path: str):
@@ -226,7 +226,7 @@ class _Reader:
         return Section(heading, blocks, shared_id) if heading else None
 
 
-def _compose(path: Path, display: str, reader: _Reader) -> yaml.Node | None:
+def read_yaml(path: Path, display: str, reader: YamlReader) -> yaml.Node | None:
     """Read one YAML file into a node tree, refusing what no handout needs (huge or non-UTF-8 files)."""
     try:
         size = path.stat().st_size
@@ -243,7 +243,7 @@ def _compose(path: Path, display: str, reader: _Reader) -> yaml.Node | None:
     return _compose_text(text, reader)
 
 
-def _compose_text(text: str, reader: _Reader) -> yaml.Node | None:
+def _compose_text(text: str, reader: YamlReader) -> yaml.Node | None:
     """Parse YAML text into nodes; aliases are refused (they serve no handout, and can explode)."""
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
@@ -278,7 +278,7 @@ def translatable_texts(text: str, display: str) -> list[Text]:
     Works on handout files and shared section files alike; a file with neither (the library) has
     none. Shared sections are not expanded here: their strings belong to their own file.
     """
-    reader = _Reader(display)
+    reader = YamlReader(display)
     node = _compose_text(text, reader)
     found: list[Text] = []
     if isinstance(node, yaml.MappingNode):
@@ -322,15 +322,15 @@ def _display(path: Path, root: Path) -> str:
 
 def read_section_file(path: Path, root: Path) -> tuple[Section | None, list[Problem]]:
     """Read one shared section file (`handouts/sections/<id>.yaml`)."""
-    reader = _Reader(_display(path, root))
-    node = _compose(path, reader.path, reader)
+    reader = YamlReader(_display(path, root))
+    node = read_yaml(path, reader.path, reader)
     section = reader.section(node, "", shared_id=path.stem) if node is not None else None
     return section, reader.problems
 
 
 def read_library(path: Path, root: Path) -> tuple[Library | None, list[Problem]]:
-    reader = _Reader(_display(path, root))
-    node = _compose(path, reader.path, reader)
+    reader = YamlReader(_display(path, root))
+    node = read_yaml(path, reader.path, reader)
     if node is None:
         return None, reader.problems
     fields = reader.mapping(node, "", {"producer", "sources"})
@@ -360,8 +360,8 @@ def read_handout_file(
     path: Path, root: Path, library: Library, sections: dict[str, Section]
 ) -> tuple[Handout | None, list[Problem]]:
     """Read one handout, resolving its shared sections and sources."""
-    reader = _Reader(_display(path, root))
-    node = _compose(path, reader.path, reader)
+    reader = YamlReader(_display(path, root))
+    node = read_yaml(path, reader.path, reader)
     if node is None:
         return None, reader.problems
     required = {"kind", "title", "summary", "reviewed", "sources", "sections"}
@@ -390,7 +390,7 @@ def read_handout_file(
     return handout, reader.problems
 
 
-def _date(reader: _Reader, node: yaml.Node) -> dt.date | None:
+def _date(reader: YamlReader, node: yaml.Node) -> dt.date | None:
     if isinstance(node, yaml.ScalarNode):
         try:
             return dt.date.fromisoformat(node.value)
@@ -400,7 +400,7 @@ def _date(reader: _Reader, node: yaml.Node) -> dt.date | None:
     return None
 
 
-def _sources(reader: _Reader, node: yaml.Node, library: Library) -> tuple[Source, ...]:
+def _sources(reader: YamlReader, node: yaml.Node, library: Library) -> tuple[Source, ...]:
     if not isinstance(node, yaml.SequenceNode) or not node.value:
         reader.problem(node, "sources", "expected a list of source ids from library.yaml")
         return ()
@@ -418,7 +418,7 @@ def _sources(reader: _Reader, node: yaml.Node, library: Library) -> tuple[Source
 
 
 def _section_or_include(
-    reader: _Reader, node: yaml.Node, where: str, sections: dict[str, Section]
+    reader: YamlReader, node: yaml.Node, where: str, sections: dict[str, Section]
 ) -> Section | None:
     if isinstance(node, yaml.MappingNode) and any(k.value == "include" for k, _ in node.value):
         fields = reader.mapping(node, where, {"include"})

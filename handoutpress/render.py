@@ -21,6 +21,7 @@ from markupsafe import Markup
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from handoutpress.clinic import Clinic
 from handoutpress.fonts import PreparedFont
 from handoutpress.locales import SOURCE_LANGUAGE, Language
 from handoutpress.tagging import install_language_tags, mark_artifacts
@@ -187,7 +188,12 @@ class Renderer:
         self.fetcher = ProjectFetcher([templates_dir])
 
     def html(
-        self, handout: TranslatedHandout, translator: Translator, producer: str, **extra: Any
+        self,
+        handout: TranslatedHandout,
+        translator: Translator,
+        producer: str,
+        clinic: Clinic,
+        **extra: Any,
     ) -> str:
         lang = translator.lang
 
@@ -202,6 +208,7 @@ class Renderer:
             handout=handout,
             lang=lang,
             producer=producer,
+            clinic=clinic,
             reviewed_date=lang.format_date(handout.reviewed),
             foreign=foreign,
             gettext=translator,

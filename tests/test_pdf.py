@@ -114,3 +114,26 @@ def test_every_marked_id_is_in_the_tree_and_the_footer_is_an_artifact(mini) -> N
         body = "".join(c["text"] for c in chars if c.get("tag") != "Artifact")
     assert footer.replace(" ", "") == "Page1of1"
     assert "Samplehandout" in body.replace(" ", "")
+
+
+def test_clinic_block_and_paper_come_from_the_clinic_profile(mini_es) -> None:
+    (mini_es.root / "clinic.yaml").write_text(
+        "name: <b>Riverside</b> & Co\nphone: 555-0100\npaper: a4\n", encoding="utf-8"
+    )
+    assert build(mini_es, "--lang", "es") == 0
+    path = mini_es.root / "dist/es/sample.pdf"
+    words = text(path)
+    assert "<b>Riverside</b> & Co" in words
+    assert "Teléfono: 555-0100" in words
+    assert "Sitio web" not in words  # fields left out of the profile are left out of the page
+    with pikepdf.open(path) as pdf:
+        width, height = (round(float(v)) for v in pdf.pages[0].MediaBox[2:])
+    assert (width, height) == (595, 842)  # A4 in points
+
+
+def test_a_bad_clinic_profile_is_one_clear_line(mini, capsys) -> None:
+    (mini.root / "clinic.yaml").write_text("name: Riverside\nfax: 555\n", encoding="utf-8")
+    assert build(mini) == 1
+    assert capsys.readouterr().err.strip() == (
+        "clinic.yaml:2: fax: unknown key 'fax' (allowed: address, name, paper, phone, website)"
+    )
