@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,10 +26,12 @@ from handoutpress.catalogs import (
     read_catalog,
     update_catalogs,
 )
+from handoutpress.checks import check_pdf, expectations_for
 from handoutpress.clinic import CLINIC_FILE, Clinic, load_clinic
 from handoutpress.content import ContentError, load_collection
-from handoutpress.extract import extract_catalog
+from handoutpress.extract import extract_catalog, same_messages
 from handoutpress.fonts import FontError
+from handoutpress.lint import lint_catalog
 from handoutpress.locales import UnknownLanguage
 from handoutpress.render import PAPER_SIZES, SIZES, THEMES, StyleOptions
 
@@ -156,6 +159,51 @@ def cmd_status(project: Project, args: argparse.Namespace) -> None:
         print("  ".join(f"{row[h]!s:>12}" for h in header))
 
 
+def cmd_check(project: Project, args: argparse.Namespace) -> None:
+    """Lint content and catalogs, or (with --pdfs) audit built PDFs; non-zero exit on any error."""
+    errors = 0
+    if args.pdfs:
+        pdfs = sorted(Path(args.pdfs).rglob("*.pdf"))
+        if not pdfs:
+            print(f"error: no PDFs under {args.pdfs}: build them first", file=sys.stderr)
+            raise Failed(1)
+        for pdf in pdfs:
+            for problem in check_pdf(pdf, expectations_for(pdf, args.paper)):
+                print(problem, file=sys.stderr)
+                errors += 1
+        print(f"checked {len(pdfs)} PDFs: {errors} problems")
+    else:
+        load_collection(project.handouts_dir, project.root)
+        if _pot_outdated(project):
+            print(
+                f"{project.pot}:1: out of date with handouts/ and templates/: run extract",
+                file=sys.stderr,
+            )
+            errors += 1
+        elif catalogs_outdated(project.root, project.locales_dir, project.pot):
+            print(
+                f"{project.locales_dir}: catalogs out of date with {project.pot}: run update",
+                file=sys.stderr,
+            )
+            errors += 1
+        codes = catalog_languages(project.locales_dir)
+        for code in codes:
+            for problem in lint_catalog(
+                catalog_path(project.locales_dir, code), project.cache_dir, args.strict
+            ):
+                print(problem, file=sys.stderr)
+                errors += not problem.warning
+        print(f"checked content and {len(codes)} catalogs: {errors} errors")
+    if errors:
+        raise Failed(1)
+
+
+def _pot_outdated(project: Project) -> bool:
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = extract_catalog(project.root, Path(tmp), "handouts", __version__)
+        return not project.pot.exists() or same_messages(fresh, project.pot) is False
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="build_pdfs.py",
@@ -192,13 +240,18 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("compile", help="compile catalogs into the build cache").set_defaults(
         func=cmd_compile
     )
+    c = sub.add_parser("check", help="lint content and catalogs, or audit PDFs with --pdfs")
+    c.add_argument("--pdfs", metavar="DIR", help="audit every PDF under DIR instead")
+    c.add_argument("--paper", choices=PAPER_SIZES, help="with --pdfs: the paper every PDF must be")
+    c.add_argument("--strict", action="store_true", help="fuzzy and untranslated entries are errors")
+    c.set_defaults(func=cmd_check)
     s = sub.add_parser("status", help="how complete each catalog is")
     s.add_argument("--json", action="store_true", help="print JSON instead of a table")
     s.set_defaults(func=cmd_status)
     return main
 
 
-COMMANDS = frozenset({"build", "extract", "init", "update", "compile", "status"})
+COMMANDS = frozenset({"build", "extract", "init", "update", "compile", "status", "check"})
 
 
 def _with_default_command(argv: list[str]) -> list[str]:

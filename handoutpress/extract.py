@@ -47,7 +47,7 @@ def extract_catalog(root: Path, locales_dir: Path, project: str, version: str) -
     is kept as it was, so re-running extract leaves no diff.
     """
     pot = locales_dir / POT_NAME
-    previous = pot.read_text(encoding="utf-8") if pot.exists() else None
+    previous = pot if pot.exists() else None
     tmp = pot.with_suffix(".pot.tmp")
     args = [
         "pybabel", "--quiet", "extract",
@@ -63,13 +63,17 @@ def extract_catalog(root: Path, locales_dir: Path, project: str, version: str) -
     # `#:` references read `handouts/x.yaml:12` wherever the command was started.
     with contextlib.chdir(root):
         CommandLineInterface().run(args)
-    text = tmp.read_text(encoding="utf-8")
-    if previous is not None and _CREATION_DATE.sub("", previous) == _CREATION_DATE.sub("", text):
+    if previous is not None and same_messages(tmp, pot):
         tmp.unlink()
         return pot
-    tmp.write_text(text, encoding="utf-8")
     tmp.replace(pot)
     return pot
+
+
+def same_messages(a: Path, b: Path) -> bool:
+    """Whether two templates hold the same entries (Babel stamps a new creation date each run)."""
+    texts = [_CREATION_DATE.sub("", p.read_text(encoding="utf-8")) for p in (a, b)]
+    return texts[0] == texts[1]
 
 
 def _relative(name: str) -> str:

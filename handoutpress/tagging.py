@@ -47,7 +47,7 @@ def install_language_tags() -> None:
     _installed = True
 
 
-def _reachable_mcids(pdf: pikepdf.Pdf) -> set[tuple[tuple[int, int], int]]:
+def reachable_mcids(pdf: pikepdf.Pdf) -> set[tuple[tuple[int, int], int]]:
     """(page object, MCID) pairs that some structure element under the root points at."""
     found: set[tuple[tuple[int, int], int]] = set()
     seen: set[tuple[int, int]] = set()
@@ -78,7 +78,7 @@ def mark_artifacts(data: bytes) -> bytes:
     with pikepdf.open(io.BytesIO(data)) as pdf:
         if "/StructTreeRoot" not in pdf.Root:
             return data
-        reachable = _reachable_mcids(pdf)
+        reachable = reachable_mcids(pdf)
         nums = pdf.Root.StructTreeRoot.ParentTree.Nums
         parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
         changed = False

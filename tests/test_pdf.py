@@ -95,12 +95,12 @@ def test_translations_are_text_not_markup(mini_es) -> None:
 
 def test_every_marked_id_is_in_the_tree_and_the_footer_is_an_artifact(mini) -> None:
     """WeasyPrint 70 leaves margin-box text unreachable (upstream #1836); tagging fixes it."""
-    from handoutpress.tagging import _reachable_mcids
+    from handoutpress.tagging import reachable_mcids
 
     assert build(mini) == 0
     with pikepdf.open(mini.root / "dist/en/sample.pdf") as pdf:
         reachable = {
-            (pdf.pages.index(pikepdf.Page(pdf.get_object(og))), m) for og, m in _reachable_mcids(pdf)
+            (pdf.pages.index(pikepdf.Page(pdf.get_object(og))), m) for og, m in reachable_mcids(pdf)
         }
         marked = marked_content(pdf)
         for page, tag, mcid in marked:

@@ -1,0 +1,114 @@
+"""The PDF audit: a good handout passes, and each check fails on a PDF broken in its own way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+import pytest
+import weasyprint
+
+from handoutpress.checks import Expectations, check_pdf, contrast
+from handoutpress.cli import main
+
+GOOD_HTML = (
+    '<html lang="en"><head><title>T</title></head><body style="font: 18pt sans-serif">'
+    "<h1>Title</h1><p>Some text.</p>{extra}</body></html>"
+)
+
+
+@pytest.fixture
+def good_pdf(mini) -> Path:
+    assert main(["--root", str(mini.root), "build", "--out", str(mini.root / "dist")]) == 0
+    return mini.root / "dist/en/sample.pdf"
+
+
+def weasy(tmp_path: Path, extra: str = "", css: str = "", html: str = GOOD_HTML) -> Path:
+    path = tmp_path / "broken.pdf"
+    stylesheet = weasyprint.CSS(string=css or "@page { size: letter }")
+    weasyprint.HTML(string=html.format(extra=extra)).write_pdf(
+        path, stylesheets=[stylesheet], pdf_variant="pdf/ua-1"
+    )
+    return path
+
+
+def messages(path: Path, **expect) -> list[str]:
+    return [p.message for p in check_pdf(path, Expectations(**expect))]
+
+
+def test_a_built_handout_passes_every_check(good_pdf) -> None:
+    assert check_pdf(good_pdf, Expectations(paper="letter")) == []
+
+
+def test_contrast_formula_follows_wcag() -> None:
+    assert contrast((0.0,), (1.0,)) == pytest.approx(21.0)
+    grey = 0x59 / 255  # #595959 on white is 7.0:1 in WCAG's own examples
+    assert 6.9 < contrast((grey, grey, grey), (1.0, 1.0, 1.0)) < 7.1
+    assert contrast((0.5,), (1.0,)) < 7
+
+
+def test_small_text_fails(tmp_path) -> None:
+    path = weasy(tmp_path, extra='<p style="font-size: 12pt">Small print.</p>')
+    assert any("12.0 pt, under 18 pt" in m for m in messages(path))
+    assert any("under 24 pt" in m for m in messages(weasy(tmp_path), min_size=24))
+
+
+def test_low_contrast_fails(tmp_path) -> None:
+    path = weasy(tmp_path, extra='<p style="color: #777">Grey text.</p>')
+    assert any(m.startswith("contrast 4.48:1") for m in messages(path))
+    dark = weasy(tmp_path, css="@page { size: letter; background: #000 } body { color: #333 }")
+    assert any(m.startswith("contrast") for m in messages(dark))
+
+
+def test_heading_order_fails(tmp_path) -> None:
+    assert any("one H1" in m for m in messages(weasy(tmp_path, extra="<h1>Again</h1>")))
+    assert any("H1 then H3" in m for m in messages(weasy(tmp_path, extra="<h3>Deep</h3>")))
+
+
+def test_untagged_footer_fails_before_the_fix(tmp_path) -> None:
+    """Raw WeasyPrint 70 output with a page footer: the check finds upstream issue #1836."""
+    path = weasy(
+        tmp_path, css='@page { size: letter; @bottom-center { content: "Page " counter(page) } }'
+    )
+    assert any("neither in the structure tree nor an artifact" in m for m in messages(path))
+
+
+def test_missing_language_title_and_fonts_fail(good_pdf, tmp_path) -> None:
+    broken = tmp_path / "stripped.pdf"
+    with pikepdf.open(good_pdf) as pdf:
+        del pdf.Root.Lang
+        pdf.Root.ViewerPreferences.DisplayDocTitle = False
+        with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+            del meta["dc:title"]
+        for font in pdf.pages[0].Resources.Font.values():
+            target = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+            del target.FontDescriptor.FontFile2
+            del font.ToUnicode
+        pdf.save(broken)
+    found = messages(broken)
+    assert "no document language (/Lang)" in found
+    assert "no document title (dc:title)" in found
+    assert any("DisplayDocTitle" in m for m in found)
+    assert any(m.endswith("is not embedded") for m in found)
+    assert any("no ToUnicode" in m for m in found)
+
+
+def test_notdef_glyph_fails(tmp_path) -> None:
+    path = weasy(tmp_path, extra="<p>Private use \ue000 character.</p>")
+    assert "a .notdef glyph (missing character) is drawn" in messages(path)
+
+
+def test_paper_size_fails(tmp_path) -> None:
+    path = weasy(tmp_path, css="@page { size: a4 }")
+    assert messages(path, paper="a4") == [] or all(
+        "page is" not in m for m in messages(path, paper="a4")
+    )
+    assert any("page is 595x842 pt, not letter" in m for m in messages(path, paper="letter"))
+
+
+def test_check_command_names_file_and_page(good_pdf, tmp_path, capsys) -> None:
+    weasy(tmp_path, extra='<p style="font-size: 10pt">Tiny.</p>')
+    assert main(["check", "--pdfs", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'broken.pdf'}: page 1: text at 10.0 pt" in err
+    assert main(["check", "--pdfs", str(good_pdf.parent)]) == 0
