@@ -7,13 +7,19 @@ reported with its handout and language; the other jobs still run.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import weasyprint
+from babel.messages.pofile import read_po
+
+from handoutpress import __version__
 from handoutpress.catalogs import (
     catalog_languages,
     catalog_path,
@@ -24,9 +30,11 @@ from handoutpress.catalogs import (
 )
 from handoutpress.clinic import Clinic
 from handoutpress.content import Collection, Handout, load_collection
-from handoutpress.fonts import choose_font
+from handoutpress.fonts import choose_font, font_fingerprint
 from handoutpress.locales import SOURCE_LANGUAGE, Language, language
+from handoutpress.manifest import Manifest
 from handoutpress.render import Renderer, StyleOptions
+from handoutpress.reviews import Review, load_review
 from handoutpress.translate import Translator, translate
 
 
@@ -58,6 +66,8 @@ class Project:
 
 
 NO_CLINIC = Clinic()
+NOT_REVIEWED = Review()
+SOURCE_REVIEW = Review(status="source")
 
 
 @dataclass(frozen=True)
@@ -84,6 +94,9 @@ class Outcome:
     pages: int = 0
     size: int = 0
     error: str = ""
+    key: str = ""
+    sha256: str = ""
+    skipped: bool = False
 
 
 @dataclass
@@ -92,6 +105,8 @@ class LanguagePlan:
     translations: dict[str, str]
     percent: float = 100.0
     missing: int = 0
+    review: Review = NOT_REVIEWED
+    allow_incomplete: bool = False
 
     @property
     def characters(self) -> str:
@@ -109,6 +124,14 @@ class BuildReport:
     def failed(self) -> list[Outcome]:
         return [o for o in self.outcomes if not o.ok]
 
+    @property
+    def built(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.ok and not o.skipped]
+
+    @property
+    def unchanged(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.skipped]
+
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file in the same folder and an atomic rename."""
@@ -123,6 +146,13 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def remove_partial_files(out_dir: Path) -> None:
+    """Delete temporary files a killed build left behind (never a finished PDF)."""
+    if out_dir.is_dir():
+        for part in out_dir.glob("*/.*.pdf.*.part"):
+            part.unlink(missing_ok=True)
 
 
 def plan_languages(
@@ -144,12 +174,13 @@ def plan_languages(
     plans, notes = [], []
     for code in codes:
         if code == SOURCE_LANGUAGE:
-            plans.append(LanguagePlan(code, {}))
+            plans.append(LanguagePlan(code, {}, review=SOURCE_REVIEW))
             continue
         po = catalog_path(project.locales_dir, code)
         status = catalog_status(code, read_catalog(po))
         translations = load_translations(compile_catalog(po, project.cache_dir))
-        plan = LanguagePlan(code, translations, status.percent, status.missing)
+        review = load_review(project.locales_dir, code)
+        plan = LanguagePlan(code, translations, status.percent, status.missing, review, allow_incomplete)
         if status.missing and not allow_incomplete:
             notes.append(
                 f"{code}: not built, {status.missing} of {status.total} strings are untranslated "
@@ -199,6 +230,89 @@ class HandoutBuilder:
         ]
 
 
+def job_key(
+    project: Project,
+    collection: Collection,
+    handout: Handout,
+    plan: LanguagePlan,
+    style: StyleOptions,
+    clinic: Clinic,
+    template_msgids: frozenset[str],
+) -> str:
+    """A hash of everything that shapes one PDF; an unchanged key means an unchanged PDF.
+
+    It covers the handout and its sections (their text), the catalog entries it prints (its own
+    strings and the templates'), the templates and styles, the font files for its script, the clinic
+    profile, the print variant and the versions of the engine and of WeasyPrint."""
+    h = hashlib.sha256()
+
+    def add(*parts: object) -> None:
+        for part in parts:
+            h.update(repr(part).encode())
+            h.update(b"\0")
+
+    add(__version__, weasyprint.__version__, plan.code, style, clinic, plan.allow_incomplete)
+    add(handout, collection.library.producer)
+    msgids = sorted({t.msgid for t in handout.texts()} | template_msgids)
+    add([(m, plan.translations.get(m)) for m in msgids])
+    for path in sorted(project.templates_dir.rglob("*")):
+        if path.is_file():
+            add(path.name, file_digest(path))
+    add(font_fingerprint(language(plan.code).script))
+    return h.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def template_messages(project: Project) -> frozenset[str]:
+    """The msgids the templates print (from the committed template catalog)."""
+    if not project.pot.exists():
+        return frozenset()
+    with project.pot.open("rb") as fh:
+        catalog = read_po(fh)
+    return frozenset(
+        m.id for m in catalog if m.id and any(loc.startswith("templates/") for loc, _ in m.locations)
+    )
+
+
+# One builder per worker process: fonts, templates and catalogs are loaded once, not per PDF.
+_worker: HandoutBuilder | None = None
+_plans: dict[str, LanguagePlan] = {}
+
+
+def _init_worker(
+    project: Project, clinic: Clinic, plans: dict[str, LanguagePlan], allow_incomplete: bool
+) -> None:
+    global _worker, _plans
+    collection = load_collection(project.handouts_dir, project.root)
+    _worker = HandoutBuilder(project, collection, clinic, allow_incomplete)
+    _plans = plans
+
+
+def _run_job(job: Job, path: Path, key: str) -> Outcome:
+    """Render and write one PDF; any failure is returned, never raised, so the others finish."""
+    assert _worker is not None
+    try:
+        handout = _worker.collection.handout(job.handout)
+        data, pages = _worker.render(handout, _plans[job.lang], job.style)
+        write_atomic(path, data)
+        digest = hashlib.sha256(data).hexdigest()
+        return Outcome(job, path, True, pages, len(data), key=key, sha256=digest)
+    except Exception as exc:  # reported with the job's handout and language
+        return Outcome(job, path, False, error=f"{type(exc).__name__}: {exc}", key=key)
+
+
+def in_shard(job: Job, shard: tuple[int, int] | None) -> bool:
+    """Whether `job` belongs to shard K of N: a stable hash, the same on every machine."""
+    if shard is None:
+        return True
+    k, n = shard
+    digest = hashlib.sha256(f"{job.handout}/{job.lang}/{job.style.name}".encode()).digest()
+    return int.from_bytes(digest[:8]) % n == k - 1
+
+
 def build(
     project: Project,
     out_dir: Path,
@@ -207,28 +321,72 @@ def build(
     styles: Sequence[StyleOptions] = (StyleOptions(),),
     clinic: Clinic = NO_CLINIC,
     allow_incomplete: bool = False,
+    force: bool = False,
+    jobs: int = 1,
+    shard: tuple[int, int] | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
+    on_plan: Callable[[int], None] | None = None,
 ) -> BuildReport:
-    """Build the requested PDFs; every job is attempted, failures are reported in the result."""
+    """Build the requested PDFs, skipping those whose key and file are unchanged.
+
+    Every job is attempted; failures are in the report. The manifest is rewritten after every job,
+    so a build killed at any moment loses no finished work and the next run does only what is left.
+    """
     started = time.perf_counter()
     collection = load_collection(project.handouts_dir, project.root)
     selected = [collection.handout(h) for h in handouts] if handouts else list(collection.handouts)
     plans, notes = plan_languages(project, langs, allow_incomplete)
-    builder = HandoutBuilder(project, collection, clinic, allow_incomplete)
+    template_msgids = template_messages(project)
+    manifest = Manifest.load(out_dir)
+    remove_partial_files(out_dir)
     report = BuildReport(skipped_languages=notes)
+    todo: list[tuple[Job, Path, str]] = []
     for plan in plans:
         for handout in selected:
             for style in styles:
                 job = Job(handout.id, plan.code, style)
+                if not in_shard(job, shard):
+                    continue
                 path = job.output(out_dir)
-                try:
-                    data, pages = builder.render(handout, plan, style)
-                    write_atomic(path, data)
-                    outcome = Outcome(job, path, True, pages, len(data))
-                except Exception as exc:  # one bad job must not stop the others
-                    outcome = Outcome(job, path, False, error=f"{type(exc).__name__}: {exc}")
-                report.outcomes.append(outcome)
-                if on_outcome:
-                    on_outcome(outcome)
+                key = job_key(project, collection, handout, plan, style, clinic, template_msgids)
+                entry = manifest.entry(path)
+                if not force and entry and entry.get("key") == key and manifest.intact(path):
+                    outcome = Outcome(job, path, True, entry["pages"], entry["bytes"], key=key,
+                                      sha256=entry["sha256"], skipped=True)  # fmt: skip
+                    report.outcomes.append(outcome)
+                    if on_outcome:
+                        on_outcome(outcome)
+                    continue
+                todo.append((job, path, key))
+    if on_plan:
+        on_plan(len(todo))
+    reviews = {p.code: p.review.status for p in plans}
+
+    def finish(outcome: Outcome) -> None:
+        report.outcomes.append(outcome)
+        if outcome.ok:
+            manifest.record(outcome, reviews[outcome.job.lang])
+            manifest.save()
+        if on_outcome:
+            on_outcome(outcome)
+
+    by_code = {p.code: p for p in plans}
+    if jobs <= 1 or len(todo) <= 1:
+        _init_worker(project, clinic, by_code, allow_incomplete)
+        for job, path, key in todo:
+            finish(_run_job(job, path, key))
+    else:
+        with ProcessPoolExecutor(
+            max_workers=jobs,
+            initializer=_init_worker,
+            initargs=(project, clinic, by_code, allow_incomplete),
+        ) as pool:
+            futures = [pool.submit(_run_job, job, path, key) for job, path, key in todo]
+            for future in futures:  # in job order: results come back in a stable order
+                finish(future.result())
+    for outcome in report.outcomes:
+        if outcome.skipped:
+            manifest.record(outcome, reviews[outcome.job.lang])
+    manifest.save()
     report.seconds = time.perf_counter() - started
     return report

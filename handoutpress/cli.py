@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -32,8 +33,10 @@ from handoutpress.content import ContentError, load_collection
 from handoutpress.extract import extract_catalog, same_messages
 from handoutpress.fonts import FontError
 from handoutpress.lint import lint_catalog
-from handoutpress.locales import UnknownLanguage
+from handoutpress.locales import SOURCE_LANGUAGE, UnknownLanguage
+from handoutpress.manifest import MANIFEST, merge
 from handoutpress.render import PAPER_SIZES, SIZES, THEMES, StyleOptions
+from handoutpress.reviews import load_review
 
 #: Errors a user can cause and fix; anything else is a bug and keeps its traceback.
 USER_ERRORS = (
@@ -69,17 +72,20 @@ def _clinic(project: Project, option: str | None) -> Clinic:
     return load_clinic(default, CLINIC_FILE) if default.exists() else Clinic()
 
 
+def _shard(value: str | None) -> tuple[int, int] | None:
+    if not value:
+        return None
+    k, _, n = value.partition("/")
+    if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise ValueError(f"--shard {value!r}: use K/N with 1 <= K <= N, for example 2/4")
+    return int(k), int(n)
+
+
 def cmd_build(project: Project, args: argparse.Namespace) -> None:
     clinic = _clinic(project, args.clinic)
     paper = args.paper or clinic.paper or "letter"
     styles = [StyleOptions(size, theme, paper) for size in args.size for theme in args.theme]
-
-    def show(outcome: Outcome) -> None:
-        if outcome.ok:
-            print(f"built   {outcome.path}  ({outcome.pages} pages, {outcome.size // 1024} KB)")
-        else:
-            print(f"FAILED  {outcome.job}: {outcome.error}", file=sys.stderr)
-
+    progress = Progress(sys.stdout.isatty())
     report = build(
         project,
         Path(args.out),
@@ -88,21 +94,72 @@ def cmd_build(project: Project, args: argparse.Namespace) -> None:
         styles=list(dict.fromkeys(styles)),
         clinic=clinic,
         allow_incomplete=args.allow_incomplete,
-        on_outcome=show,
+        force=args.force,
+        jobs=args.jobs,
+        shard=_shard(args.shard),
+        on_outcome=progress.outcome,
+        on_plan=progress.start,
     )
-    _summary(report)
+    progress.stop()
+    _summary(project, report, Path(args.out))
     if report.failed:
         raise Failed(1)
 
 
-def _summary(report: BuildReport) -> None:
+class Progress:
+    """A progress bar on a terminal; one plain line per PDF otherwise (CI logs, pipes)."""
+
+    def __init__(self, terminal: bool):
+        self.bar = None
+        self.task = None
+        self.terminal = terminal
+
+    def start(self, total: int) -> None:
+        if self.terminal and total:
+            from rich.progress import Progress as Bar
+
+            self.bar = Bar(transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("building PDFs", total=total)
+
+    def outcome(self, outcome: Outcome) -> None:
+        if not outcome.ok:
+            line = f"FAILED  {outcome.job}: {outcome.error}"
+        elif outcome.skipped:
+            line = ""
+        else:
+            line = f"built   {outcome.path}  ({outcome.pages} pages, {outcome.size // 1024} KB)"
+        if self.bar is not None and not outcome.skipped:
+            self.bar.advance(self.task)
+            if line:
+                self.bar.console.print(line, highlight=False, markup=False)
+        elif line:
+            print(line, file=sys.stderr if not outcome.ok else sys.stdout)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _summary(project: Project, report: BuildReport, out_dir: Path) -> None:
     for note in report.skipped_languages:
         print(f"skipped {note}")
-    built = len(report.outcomes) - len(report.failed)
+    languages = sorted({o.job.lang for o in report.outcomes if o.ok})
+    for code in languages:
+        if code != SOURCE_LANGUAGE:
+            review = load_review(project.locales_dir, code)
+            if not review.reviewed:
+                print(f"note    {code}: draft translation, not yet reviewed by a medical translator")
     print(
-        f"{built} PDFs built, {len(report.failed)} failed, "
-        f"{len(report.skipped_languages)} languages skipped, in {report.seconds:.1f} s"
+        f"{len(report.built)} built, {len(report.unchanged)} unchanged, {len(report.failed)} failed, "
+        f"{len(report.skipped_languages)} languages skipped, in {report.seconds:.1f} s "
+        f"-> {out_dir}/ (manifest: {out_dir / MANIFEST})"
     )
+
+
+def cmd_manifest(project: Project, args: argparse.Namespace) -> None:
+    target = merge(Path(args.out), [Path(p) for p in args.parts])
+    print(f"merged {len(args.parts)} manifests into {target}")
 
 
 def cmd_extract(project: Project, args: argparse.Namespace) -> None:
@@ -223,6 +280,11 @@ def parser() -> argparse.ArgumentParser:
         "--paper", choices=PAPER_SIZES, help="paper size (default: from clinic.yaml, else letter)"
     )
     b.add_argument("--clinic", metavar="FILE", help="clinic profile (default: clinic.yaml if present)")
+    b.add_argument("--force", action="store_true", help="rebuild even what is unchanged")
+    b.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: cores)"
+    )
+    b.add_argument("--shard", metavar="K/N", help="build only the K-th of N stable parts of the jobs")
     b.add_argument(
         "--allow-incomplete",
         action="store_true",
@@ -245,13 +307,18 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--paper", choices=PAPER_SIZES, help="with --pdfs: the paper every PDF must be")
     c.add_argument("--strict", action="store_true", help="fuzzy and untranslated entries are errors")
     c.set_defaults(func=cmd_check)
+    m = sub.add_parser("manifest", help="join the manifests of sharded builds")
+    m.add_argument("action", choices=["merge"])
+    m.add_argument("parts", nargs="+", help="manifest.json files of the shards")
+    m.add_argument("--out", default="dist", help="folder of the joined manifest (default: dist)")
+    m.set_defaults(func=cmd_manifest)
     s = sub.add_parser("status", help="how complete each catalog is")
     s.add_argument("--json", action="store_true", help="print JSON instead of a table")
     s.set_defaults(func=cmd_status)
     return main
 
 
-COMMANDS = frozenset({"build", "extract", "init", "update", "compile", "status", "check"})
+COMMANDS = frozenset({"build", "extract", "init", "update", "compile", "status", "check", "manifest"})
 
 
 def _with_default_command(argv: list[str]) -> list[str]:

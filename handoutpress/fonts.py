@@ -239,3 +239,23 @@ def choose_font(
                 "fix the string or add a font that covers it"
             )
     raise AssertionError("a missing character must be in one of the texts")
+
+
+def font_fingerprint(script: str) -> list[tuple[str, str]]:
+    """What identifies the fonts a script may print with, for build keys: packaged files by content
+    hash, system collections by path, size and date (hashing 16 MB files per job would cost more)."""
+    out = []
+    for source in SCRIPT_FONTS.get(script, ()):
+        for weight in WEIGHTS:
+            if source.system_files:
+                path = Path(dict(source.system_files)[weight])
+                stat = path.stat() if path.exists() else None
+                out.append((str(path), f"{stat.st_size}-{stat.st_mtime_ns}" if stat else "missing"))
+            else:
+                try:
+                    path = Path(fontpkg.path(source.family, weight))
+                except fontpkg.FontpkgError:
+                    out.append((source.family, "missing"))
+                    continue
+                out.append((path.name, _file_digest(path)))
+    return out

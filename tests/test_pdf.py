@@ -79,7 +79,7 @@ def test_a_failed_build_keeps_the_good_pdf(mini, monkeypatch) -> None:
         raise OSError("disk full")
 
     monkeypatch.setattr("handoutpress.render.Renderer.pdf", broken)
-    assert build(mini) == 1
+    assert build(mini, "--force", "--jobs", "1") == 1
     assert path.read_bytes() == good
     assert [p.name for p in path.parent.iterdir()] == ["sample.pdf"]
 

@@ -1,0 +1,126 @@
+"""The build engine: skips what is unchanged, rebuilds exactly what changed, survives being killed."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pikepdf
+
+from handoutpress.cli import main
+
+from .conftest import MINI_SPANISH, REPO, translate_catalog
+
+
+def build(project, *args: str, out: Path | None = None) -> int:
+    out = out or project.root / "dist"
+    return main(["--root", str(project.root), "build", "--out", str(out), "--jobs", "1", *args])
+
+
+def add_second_handout(project) -> None:
+    text = (project.root / "handouts/sample.yaml").read_text()
+    text = text.replace("title: Sample handout", "title: Other handout").replace(
+        "heading: First part", "heading: Other part"
+    )
+    (project.root / "handouts/other.yaml").write_text(text)
+
+
+def manifest(project) -> dict[str, dict]:
+    data = json.loads((project.root / "dist/manifest.json").read_text())
+    return {e["path"]: e for e in data["outputs"]}
+
+
+def test_no_op_rebuild_skips_everything_and_force_rebuilds(mini_es, capsys) -> None:
+    assert build(mini_es) == 0
+    first = manifest(mini_es)
+    assert set(first) == {"en/sample.pdf", "es/sample.pdf"}
+    entry = first["es/sample.pdf"]
+    assert entry["language"] == "es" and entry["handout"] == "sample" and entry["pages"] == 1
+    capsys.readouterr()
+    assert build(mini_es) == 0
+    assert "0 built, 2 unchanged" in capsys.readouterr().out
+    assert build(mini_es, "--force") == 0
+    assert "2 built, 0 unchanged" in capsys.readouterr().out
+
+
+def test_one_changed_string_rebuilds_only_the_pdfs_that_print_it(mini_es, capsys) -> None:
+    add_second_handout(mini_es)
+    assert main(["--root", str(mini_es.root), "extract"]) == 0
+    assert main(["--root", str(mini_es.root), "update"]) == 0
+    po = mini_es.locales_dir / "es/LC_MESSAGES/handouts.po"
+    more = {**MINI_SPANISH, "Other handout": "Otro folleto", "Other part": "Otra parte"}
+    translate_catalog(po, more, REPO / "locales/es/LC_MESSAGES/handouts.po")
+    assert build(mini_es) == 0
+    capsys.readouterr()
+    po.write_text(po.read_text().replace('msgstr "Primera parte"', 'msgstr "La primera parte"'))
+    assert build(mini_es) == 0
+    out = capsys.readouterr().out
+    assert "1 built, 3 unchanged" in out
+    assert "es/sample.pdf" in out and "es/other.pdf" not in out
+
+
+def test_two_clean_builds_are_byte_identical(mini_es, tmp_path) -> None:
+    assert build(mini_es, out=tmp_path / "a") == 0
+    assert build(mini_es, out=tmp_path / "b") == 0
+    for name in ("en/sample.pdf", "es/sample.pdf"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_shards_split_the_jobs_and_manifests_merge(mini_es, tmp_path) -> None:
+    add_second_handout(mini_es)
+    outs = []
+    for k in (1, 2, 3):
+        out = tmp_path / f"shard{k}"
+        assert build(mini_es, "--shard", f"{k}/3", "--allow-incomplete", out=out) == 0
+        outs.append(out)
+    parts = [sorted(p.relative_to(o).as_posix() for p in o.rglob("*.pdf")) for o in outs]
+    every = [p for part in parts for p in part]
+    assert sorted(every) == ["en/other.pdf", "en/sample.pdf", "es/other.pdf", "es/sample.pdf"]
+    merged = tmp_path / "merged"
+    args = ["manifest", "merge", *(str(o / "manifest.json") for o in outs), "--out", str(merged)]
+    assert main(args) == 0
+    data = json.loads((merged / "manifest.json").read_text())
+    assert sorted(e["path"] for e in data["outputs"]) == sorted(every)
+
+
+def test_parallel_build_matches_serial(mini_es, tmp_path) -> None:
+    add_second_handout(mini_es)
+    assert build(mini_es, "--allow-incomplete", out=tmp_path / "serial") == 0
+    args = ["--root", str(mini_es.root), "build", "--allow-incomplete", "--jobs", "2"]
+    assert main([*args, "--out", str(tmp_path / "parallel")]) == 0
+    for pdf in (tmp_path / "serial").rglob("*.pdf"):
+        twin = tmp_path / "parallel" / pdf.relative_to(tmp_path / "serial")
+        assert twin.read_bytes() == pdf.read_bytes()
+
+
+def test_killed_build_leaves_no_partial_pdf_and_resumes(mini_es) -> None:
+    for n in range(6):
+        text = (mini_es.root / "handouts/sample.yaml").read_text()
+        (mini_es.root / f"handouts/copy{n}.yaml").write_text(text)
+    command = [sys.executable, str(REPO / "build_pdfs.py"), "--root", str(mini_es.root), "--jobs", "1",
+               "--lang", "en", "--out", str(mini_es.root / "dist")]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert process.stdout is not None
+    for line in process.stdout:  # kill as soon as the first PDF is finished
+        if line.startswith("built"):
+            os.kill(process.pid, signal.SIGKILL)
+            break
+    process.wait()
+    time.sleep(0.1)
+    finished = sorted((mini_es.root / "dist/en").glob("*.pdf"))
+    assert 1 <= len(finished) < 7
+    for pdf in finished:
+        pikepdf.open(pdf).close()  # every file with a PDF name is a whole PDF
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert f"{7 - len(manifest_entries(mini_es))} built" in result.stdout or "unchanged" in result.stdout
+    assert len(list((mini_es.root / "dist/en").glob("*.pdf"))) == 7
+    assert not list((mini_es.root / "dist/en").glob(".*.part"))
+
+
+def manifest_entries(project) -> list:
+    return list(manifest(project))
