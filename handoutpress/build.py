@@ -211,7 +211,10 @@ class HandoutBuilder:
         lang = language(plan.code)
         translator = Translator(lang, plan.translations, allow_incomplete=self.allow_incomplete)
         translated = translate(handout, translator, values=self.clinic.values())
-        html = self.renderer.html(translated, translator, self.collection.library.producer, self.clinic)
+        review = None if lang.code == SOURCE_LANGUAGE else plan.review
+        html = self.renderer.html(
+            translated, translator, self.collection.library.producer, self.clinic, review
+        )
         self.renderer.stylesheet(lang, translator, None, style)  # records the footer's words
         texts = [*translator.printed, *self._untranslated_texts(handout, lang)]
         font = choose_font(lang.script, texts, self.project.cache_dir, plan.characters)

@@ -33,7 +33,7 @@ from handoutpress.content import ContentError, load_collection
 from handoutpress.extract import extract_catalog, same_messages
 from handoutpress.fonts import FontError
 from handoutpress.lint import lint_catalog
-from handoutpress.locales import SOURCE_LANGUAGE, UnknownLanguage
+from handoutpress.locales import SOURCE_LANGUAGE, UnknownLanguage, language
 from handoutpress.manifest import MANIFEST, merge
 from handoutpress.render import PAPER_SIZES, SIZES, THEMES, StyleOptions
 from handoutpress.reviews import load_review
@@ -197,23 +197,28 @@ def cmd_status(project: Project, args: argparse.Namespace) -> None:
     rows = []
     for code in catalog_languages(project.locales_dir):
         status = catalog_status(code, read_catalog(catalog_path(project.locales_dir, code)))
+        review = load_review(project.locales_dir, code)
         rows.append(
             {
                 "language": code,
+                "name": language(code).native_name,
                 "translated": status.translated,
                 "fuzzy": status.fuzzy,
                 "untranslated": status.untranslated,
                 "obsolete": status.obsolete,
                 "percent": round(status.percent, 1),
+                "review": review.status,
+                "reviewer": review.reviewer,
             }
         )
     if args.json:
         print(json.dumps(rows, indent=2))
         return
-    header = ["language", "translated", "fuzzy", "untranslated", "obsolete", "percent"]
-    print("  ".join(f"{h:>12}" for h in header))
+    header = ["language", "name", "translated", "fuzzy", "untranslated", "obsolete", "percent", "review"]
+    widths = [max(len(h), *(len(str(r[h])) for r in rows)) for h in header]
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
     for row in rows:
-        print("  ".join(f"{row[h]!s:>12}" for h in header))
+        print("  ".join(str(row[h]).ljust(w) for h, w in zip(header, widths, strict=True)))
 
 
 def cmd_check(project: Project, args: argparse.Namespace) -> None:

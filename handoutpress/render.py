@@ -24,6 +24,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from handoutpress.clinic import Clinic
 from handoutpress.fonts import PreparedFont
 from handoutpress.locales import SOURCE_LANGUAGE, Language
+from handoutpress.reviews import Review
 from handoutpress.tagging import install_language_tags, mark_artifacts
 from handoutpress.translate import TranslatedHandout, Translator
 
@@ -193,8 +194,10 @@ class Renderer:
         translator: Translator,
         producer: str,
         clinic: Clinic,
+        review: Review | None,
         **extra: Any,
     ) -> str:
+        """The handout as HTML; `review` is None for the English original."""
         lang = translator.lang
 
         def foreign(text: str) -> Markup:
@@ -209,6 +212,7 @@ class Renderer:
             lang=lang,
             producer=producer,
             clinic=clinic,
+            review=review,
             reviewed_date=lang.format_date(handout.reviewed),
             foreign=foreign,
             gettext=translator,

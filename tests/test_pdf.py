@@ -137,3 +137,18 @@ def test_a_bad_clinic_profile_is_one_clear_line(mini, capsys) -> None:
     assert capsys.readouterr().err.strip() == (
         "clinic.yaml:2: fax: unknown key 'fax' (allowed: address, name, paper, phone, website)"
     )
+
+
+def test_a_translation_says_what_it_translates_and_its_review_status(mini_es) -> None:
+    (mini_es.locales_dir / "es/translation.yaml").write_text("status: draft\ntranslated: 2026-11-20\n")
+    assert build(mini_es, "--lang", "es") == 0
+    words = " ".join(text(mini_es.root / "dist/es/sample.pdf").split())
+    assert (
+        "traducción de la hoja informativa en inglés «Sample handout» del 25 de noviembre de 2026"
+        in words
+    )
+    assert "Traducida el 20 de noviembre de 2026." in words
+    assert "todavía no ha revisado" in words
+    with pikepdf.open(mini_es.root / "dist/es/sample.pdf") as pdf:
+        english = [n for n in _walk(pdf.Root.StructTreeRoot.K) if str(n.get("/Lang", "")) == "en"]
+    assert english  # the English title and the sources are tagged as English
