@@ -49,8 +49,8 @@ class SizePreset:
 
 #: Large print per GUIDELINES.md: 18 pt is the floor for every glyph; extra-large for those who need it.
 SIZES: dict[str, SizePreset] = {
-    "standard": SizePreset(body=18, h1=28, h2=22),
-    "extra-large": SizePreset(body=24, h1=34, h2=28),
+    "standard": SizePreset(body=18, h1=26, h2=21),
+    "extra-large": SizePreset(body=24, h1=32, h2=27),
 }
 
 
@@ -206,8 +206,13 @@ class Renderer:
                 return Markup.escape(text)
             return Markup('<span lang="{}">{}</span>').format(SOURCE_LANGUAGE, text)
 
+        # One paragraph, citations separated by semicolons: a list would cost lines the page lacks.
+        citations = Markup("; ").join(
+            foreign(s.citation.rstrip(".")) for s in handout.source.sources
+        ) + Markup(".")
         template = self.env.get_template(HANDOUT_TEMPLATE)
         return template.render(
+            citations=citations,
             handout=handout,
             lang=lang,
             producer=producer,
