@@ -34,7 +34,8 @@ from handoutpress.extract import extract_catalog, same_messages
 from handoutpress.fonts import FontError
 from handoutpress.lint import lint_catalog
 from handoutpress.locales import SOURCE_LANGUAGE, UnknownLanguage, language
-from handoutpress.manifest import MANIFEST, merge
+from handoutpress.manifest import MANIFEST, Manifest, merge
+from handoutpress.readability import measure
 from handoutpress.render import PAPER_SIZES, SIZES, THEMES, StyleOptions
 from handoutpress.reviews import load_review
 
@@ -155,6 +156,21 @@ def _summary(project: Project, report: BuildReport, out_dir: Path) -> None:
         f"{len(report.skipped_languages)} languages skipped, in {report.seconds:.1f} s "
         f"-> {out_dir}/ (manifest: {out_dir / MANIFEST})"
     )
+
+
+def cmd_report(project: Project, args: argparse.Namespace) -> None:
+    """Reading level of each English handout, and its pages when it has been built."""
+    collection = load_collection(project.handouts_dir, project.root)
+    entries = Manifest.load(Path(args.out)).entries
+    columns = ("words", "sentences", "avg", "longest", "grade", "pages")
+    print(f"{'handout':<22} " + " ".join(f"{c:>{max(5, len(c))}}" for c in columns))
+    for handout in collection.handouts:
+        r = measure(handout)
+        pages = entries.get(f"en/{handout.id}.pdf", {}).get("pages", "-")
+        print(
+            f"{r.handout:<22} {r.words:>5} {r.sentences:>9} {r.average:>5.1f} {r.longest:>7} "
+            f"{r.grade:>5.1f} {pages!s:>5}"
+        )
 
 
 def cmd_manifest(project: Project, args: argparse.Namespace) -> None:
@@ -312,6 +328,9 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--paper", choices=PAPER_SIZES, help="with --pdfs: the paper every PDF must be")
     c.add_argument("--strict", action="store_true", help="fuzzy and untranslated entries are errors")
     c.set_defaults(func=cmd_check)
+    r = sub.add_parser("report", help="reading level and pages of each English handout")
+    r.add_argument("--out", default="dist", help="where the PDFs were built (for page counts)")
+    r.set_defaults(func=cmd_report)
     m = sub.add_parser("manifest", help="join the manifests of sharded builds")
     m.add_argument("action", choices=["merge"])
     m.add_argument("parts", nargs="+", help="manifest.json files of the shards")
@@ -323,7 +342,9 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
-COMMANDS = frozenset({"build", "extract", "init", "update", "compile", "status", "check", "manifest"})
+COMMANDS = frozenset(
+    {"build", "extract", "init", "update", "compile", "status", "check", "manifest", "report"}
+)
 
 
 def _with_default_command(argv: list[str]) -> list[str]:

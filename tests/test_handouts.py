@@ -1,0 +1,109 @@
+"""The shipped handouts themselves: plain language, original wording, two pages, jargon explained,
+and catalogs in step with them. These run over the real content, so CI keeps them true."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from handoutpress.catalogs import (
+    catalog_languages,
+    catalog_path,
+    catalog_status,
+    catalogs_outdated,
+    read_catalog,
+)
+from handoutpress.cli import main
+from handoutpress.content import load_collection
+from handoutpress.readability import copied_runs, measure, sentences
+
+from .conftest import REPO
+
+COLLECTION = load_collection(REPO / "handouts", REPO)
+HANDOUTS = {h.id: h for h in COLLECTION.handouts}
+SOURCE_RUNS = {
+    line.strip()
+    for line in (REPO / "tests/data/article-8grams.txt").read_text().splitlines()
+    if line.strip() and not line.startswith("#")
+}
+#: Terms a reader may not know; each must be bold and explained where a handout first uses it.
+JARGON = (
+    "dystonia", "botulinum toxin", "basal ganglia", "deep brain stimulation", "denervation", "MRI",
+    "dopamine", "dyskinesia", "torticollis", "blepharospasm", "physical therapist",
+    "occupational therapist",
+)  # fmt: skip
+#: What follows a defined term: an apposition (", a brain chemical"), brackets, or a defining verb.
+DEFINITION = re.compile(r"\s*(\(|,|(is|are|means|makes|affects|teaches|helps|gives|holds)\b)")
+EXPECTED = {
+    "overview", "focal-dystonia", "segmental-dystonia", "multifocal-dystonia", "generalized-dystonia",
+    "hemidystonia", "cervical-dystonia", "blepharospasm", "laryngeal-dystonia", "planning-your-day",
+    "staying-active", "managing-pain", "mobility-aids",
+}  # fmt: skip
+
+
+def test_every_type_topic_and_the_overview_has_a_handout() -> None:
+    assert set(HANDOUTS) == EXPECTED
+    assert {h.kind for h in COLLECTION.handouts} == {"type", "coping", "overview"}
+
+
+@pytest.mark.parametrize("handout_id", sorted(EXPECTED))
+def test_reading_level(handout_id: str) -> None:
+    r = measure(HANDOUTS[handout_id])
+    assert r.grade <= 7.0
+    assert r.average <= 15
+    assert r.longest <= 25, max(sentences(HANDOUTS[handout_id]), key=lambda s: len(s.split()))
+
+
+def test_the_originality_check_catches_a_copied_sentence() -> None:
+    from dataclasses import replace
+
+    from handoutpress.content import Text
+
+    copied = (
+        "Dystonia is not dangerous or life-threatening, but it can interfere with the quality of life."
+    )
+    handout = replace(HANDOUTS["overview"], summary=Text(copied, "x", 1))
+    assert copied_runs(handout, SOURCE_RUNS)
+
+
+@pytest.mark.parametrize("handout_id", sorted(EXPECTED))
+def test_no_eight_words_in_a_row_from_the_article(handout_id: str) -> None:
+    assert copied_runs(HANDOUTS[handout_id], SOURCE_RUNS) == []
+
+
+@pytest.mark.parametrize("handout_id", sorted(EXPECTED))
+def test_jargon_is_bold_and_explained_at_first_use(handout_id: str) -> None:
+    headings = {s.heading.msgid for s in HANDOUTS[handout_id].sections}
+    # Title, summary and headings name a term; the body is where it is explained.
+    texts = [t.msgid for t in HANDOUTS[handout_id].texts()[2:] if t.msgid not in headings]
+    for term in JARGON:
+        first = next((t for t in texts if term.lower() in t.replace("**", "").lower()), None)
+        if first is None:
+            continue
+        bold = f"**{term.lower()}**"
+        assert bold in first.lower(), f"{term!r} first used without explanation: {first!r}"
+        after = first.lower().split(bold, 1)[1]
+        assert DEFINITION.match(after), f"{term!r} is not explained where first used: {first!r}"
+
+
+def test_every_handout_fits_on_two_letter_pages(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    assert main(["--root", str(REPO), "build", "--lang", "en", "--out", str(out), "--jobs", "2"]) == 0
+    import pikepdf
+
+    pages = {p.stem: len(pikepdf.open(p).pages) for p in (out / "en").glob("*.pdf")}
+    assert set(pages) == EXPECTED
+    assert {k: v for k, v in pages.items() if v > 2} == {}
+    assert main(["check", "--pdfs", str(out), "--paper", "letter"]) == 0
+
+
+def test_catalogs_are_in_step_with_the_content() -> None:
+    assert not catalogs_outdated(REPO, REPO / "locales", REPO / "locales/handouts.pot")
+
+
+@pytest.mark.parametrize("code", catalog_languages(REPO / "locales"))
+def test_shipped_catalogs_are_complete(code: str) -> None:
+    status = catalog_status(code, read_catalog(catalog_path(REPO / "locales", code)))
+    assert (status.untranslated, status.fuzzy) == (0, 0)
