@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
+from babel.messages.plurals import get_plural
 
 from handoutpress.catalogs import CatalogError, read_catalog
 from handoutpress.content import CONTROL, PLACEHOLDER
@@ -85,14 +86,15 @@ def lint_catalog(path: Path, cache_dir: Path, strict: bool = False) -> list[Lint
         lang = language(code)
     except ValueError as exc:
         return [LintProblem(path, 1, str(exc))]
-    expected_plurals = lang.locale.plural_form.tags
-    if catalog.num_plurals != len(expected_plurals):
+    # Babel's own count (CLDR tags leave out the implicit "other" form).
+    expected = get_plural(lang.locale).num_plurals
+    if catalog.num_plurals != expected:
         out.append(
             LintProblem(
                 path,
                 1,
                 f"Plural-Forms has nplurals={catalog.num_plurals}, {code} needs "
-                f"{len(expected_plurals)}: copy the header Babel writes for {code}",
+                f"{expected}: copy the header Babel writes for {code}",
             )
         )
     printed = []

@@ -204,7 +204,8 @@ class Renderer:
             """English text inside a translation, tagged so a screen reader switches voice."""
             if lang.code == SOURCE_LANGUAGE:
                 return Markup.escape(text)
-            return Markup('<span lang="{}">{}</span>').format(SOURCE_LANGUAGE, text)
+            # dir="ltr" isolates English inside right-to-left text, so its words keep their order.
+            return Markup('<span lang="{}" dir="ltr">{}</span>').format(SOURCE_LANGUAGE, text)
 
         # One paragraph, citations separated by semicolons: a list would cost lines the page lacks.
         citations = Markup("; ").join(
