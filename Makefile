@@ -11,8 +11,11 @@ SYSTEM_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk
 
 .PHONY: pdfs test system lint clean
 
+# Every handout in every language, in both print sizes and both themes (dist/<lang>/<id>[.variant].pdf).
+VARIANTS := --size standard --size extra-large --theme default --theme reverse
+
 pdfs: $(VENV)/.installed
-	$(BIN)/python build_pdfs.py
+	$(BIN)/python build_pdfs.py $(VARIANTS)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m ruff check .

@@ -177,6 +177,34 @@ def check_structure(path, pdf, plumber, expect) -> Iterator[PdfProblem]:
                 )
 
 
+_HEADINGS = frozenset(f"/H{n}" for n in range(1, 7))
+_INLINE = frozenset({"/Span", "/Link", "/Strong", "/Em", "/Lbl", "/LBody", "/NonStruct"})
+
+
+def _block_type(element: pikepdf.Object) -> str:
+    """The structure type of the block (heading, paragraph, list item) that holds `element`."""
+    while isinstance(element, pikepdf.Dictionary) and str(element.get("/S")) in _INLINE:
+        element = element.get("/P")
+    return str(element.get("/S")) if isinstance(element, pikepdf.Dictionary) else ""
+
+
+def check_orphan_headings(path, pdf, plumber, expect) -> Iterator[PdfProblem]:
+    """No page but the last ends with a heading: a section never starts at the bottom of a page."""
+    nums = pdf.Root.get("/StructTreeRoot", {}).get("/ParentTree", {}).get("/Nums", [])
+    parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    for number, page in enumerate(list(pdf.pages)[:-1], start=1):
+        owners = parents.get(int(page.obj.get("/StructParents", -1)))
+        last = None
+        for operands, operator in pikepdf.parse_content_stream(page):
+            props = operands[1] if str(operator) == "BDC" else None
+            if isinstance(props, pikepdf.Dictionary) and "/MCID" in props:
+                last = int(props.MCID) if str(operands[0]) != "/Artifact" else last
+        if last is None or not isinstance(owners, pikepdf.Array) or last >= len(owners):
+            continue
+        if _block_type(owners[last]) in _HEADINGS:
+            yield PdfProblem(path, number, "the page ends with a heading: its section starts overleaf")
+
+
 def check_language_and_title(path, pdf, plumber, expect) -> Iterator[PdfProblem]:
     if not str(pdf.Root.get("/Lang", "")).strip():
         yield PdfProblem(path, None, "no document language (/Lang)")
@@ -270,6 +298,7 @@ def check_paper(path, pdf, plumber, expect) -> Iterator[PdfProblem]:
 
 CHECKS: tuple[Check, ...] = (
     check_structure,
+    check_orphan_headings,
     check_language_and_title,
     check_fonts,
     check_notdef,

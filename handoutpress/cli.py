@@ -15,7 +15,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from handoutpress import __version__
-from handoutpress.build import BuildReport, Outcome, Project, build
+from handoutpress.build import (
+    BuildReport,
+    HandoutBuilder,
+    Job,
+    Outcome,
+    Project,
+    build,
+    plan_languages,
+)
 from handoutpress.catalogs import (
     CatalogError,
     catalog_languages,
@@ -35,6 +43,7 @@ from handoutpress.fonts import FontError
 from handoutpress.lint import lint_catalog
 from handoutpress.locales import SOURCE_LANGUAGE, UnknownLanguage, language
 from handoutpress.manifest import MANIFEST, Manifest, merge
+from handoutpress.preview import PREVIEW_DPI, write_preview
 from handoutpress.readability import measure
 from handoutpress.render import PAPER_SIZES, SIZES, THEMES, StyleOptions
 from handoutpress.reviews import load_review
@@ -156,6 +165,23 @@ def _summary(project: Project, report: BuildReport, out_dir: Path) -> None:
         f"{len(report.skipped_languages)} languages skipped, in {report.seconds:.1f} s "
         f"-> {out_dir}/ (manifest: {out_dir / MANIFEST})"
     )
+
+
+def cmd_preview(project: Project, args: argparse.Namespace) -> None:
+    """PNG pictures of one handout's pages in one language, for translators and reviewers.
+
+    Unfinished catalogs are previewed too (missing strings in English): that is when a translator
+    most needs to see the page."""
+    clinic = _clinic(project, args.clinic)
+    style = StyleOptions(args.size, args.theme, args.paper or clinic.paper or "letter")
+    collection = load_collection(project.handouts_dir, project.root)
+    handout = collection.handout(args.handout)
+    plans, _ = plan_languages(project, [args.lang], allow_incomplete=True)
+    builder = HandoutBuilder(project, collection, clinic, allow_incomplete=True)
+    data, _pages = builder.render(handout, plans[0], style)
+    target = Job(handout.id, plans[0].code, style).output(Path(args.out)).with_suffix("")
+    for path in write_preview(data, target, args.dpi):
+        print(f"wrote {path}")
 
 
 def cmd_report(project: Project, args: argparse.Namespace) -> None:
@@ -328,6 +354,16 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--paper", choices=PAPER_SIZES, help="with --pdfs: the paper every PDF must be")
     c.add_argument("--strict", action="store_true", help="fuzzy and untranslated entries are errors")
     c.set_defaults(func=cmd_check)
+    p = sub.add_parser("preview", help="PNG pictures of a handout's pages, to look at before printing")
+    p.add_argument("handout", help="handout id, e.g. overview")
+    p.add_argument("--lang", default=SOURCE_LANGUAGE, help="language code (default: en)")
+    p.add_argument("--size", choices=list(SIZES), default="standard", help="print size")
+    p.add_argument("--theme", choices=list(THEMES), default="default", help="colour theme")
+    p.add_argument("--paper", choices=PAPER_SIZES, help="paper size (default: as for build)")
+    p.add_argument("--clinic", metavar="FILE", help="clinic profile (default: clinic.yaml if present)")
+    p.add_argument("--out", default="preview", help="output folder (default: preview)")
+    p.add_argument("--dpi", type=int, default=PREVIEW_DPI, help=f"resolution (default: {PREVIEW_DPI})")
+    p.set_defaults(func=cmd_preview)
     r = sub.add_parser("report", help="reading level and pages of each English handout")
     r.add_argument("--out", default="dist", help="where the PDFs were built (for page counts)")
     r.set_defaults(func=cmd_report)
@@ -343,7 +379,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = frozenset(
-    {"build", "extract", "init", "update", "compile", "status", "check", "manifest", "report"}
+    {"build", "extract", "init", "update", "compile", "status", "check", "manifest", "report", "preview"}
 )
 
 
@@ -373,6 +409,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         return 1
     except USER_ERRORS as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc  # no repr quotes
+        print(f"error: {message}", file=sys.stderr)
         return 1
     return 0

@@ -65,6 +65,13 @@ def test_heading_order_fails(tmp_path) -> None:
     assert any("H1 then H3" in m for m in messages(weasy(tmp_path, extra="<h3>Deep</h3>")))
 
 
+def test_heading_at_the_bottom_of_a_page_fails(tmp_path) -> None:
+    orphan = weasy(tmp_path, extra='<h2 style="break-after: page">Alone</h2><p>Overleaf.</p>')
+    assert messages(orphan) == ["the page ends with a heading: its section starts overleaf"]
+    kept = weasy(tmp_path, extra='<h2>Kept</h2><p style="break-after: page">Here.</p><p>Next.</p>')
+    assert messages(kept) == []
+
+
 def test_untagged_footer_fails_before_the_fix(tmp_path) -> None:
     """Raw WeasyPrint 70 output with a page footer: the check finds upstream issue #1836."""
     path = weasy(
