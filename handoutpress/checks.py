@@ -10,7 +10,8 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import pairwise
 from pathlib import Path
 
@@ -45,7 +46,54 @@ class Expectations:
     paper: str | None = None
 
 
-Check = Callable[[Path, pikepdf.Pdf, pdfplumber.PDF, Expectations], Iterator[PdfProblem]]
+@dataclass(frozen=True)
+class Glyph:
+    """One printed character as a reader meets it: its size and its contrast with what is under it."""
+
+    page: int
+    text: str
+    size: float
+    contrast: float
+
+
+@dataclass
+class OpenPdf:
+    """A PDF opened both ways the checks need it: pikepdf for structure, pdfplumber for characters."""
+
+    path: Path
+    pdf: pikepdf.Pdf
+    plumber: pdfplumber.PDF
+
+    @cached_property
+    def glyphs(self) -> list[Glyph]:
+        """Every visible character, measured once for the size and the contrast checks."""
+        scale = 1.0
+        found = []
+        backgrounds = _backgrounds(self.pdf, scale)
+        pages = zip(self.plumber.pages, backgrounds, strict=True)
+        for number, (page, background) in enumerate(pages, start=1):
+            for char in page.chars:
+                if not char["text"].strip():
+                    continue
+                x = min(max(int((char["x0"] + char["x1"]) / 2 * scale), 0), background.width - 1)
+                y = min(max(int((char["top"] + char["bottom"]) / 2 * scale), 0), background.height - 1)
+                bg = tuple(v / 255 for v in background.getpixel((x, y)))
+                ratio = contrast(_color(char.get("non_stroking_color"), (0.0,)), bg)
+                found.append(Glyph(number, char["text"], float(char["size"]), ratio))
+        return found
+
+
+@dataclass
+class Audit:
+    """What checking one PDF found: its problems, and its smallest text and lowest contrast."""
+
+    path: Path
+    problems: list[PdfProblem] = field(default_factory=list)
+    smallest: Glyph | None = None
+    faintest: Glyph | None = None
+
+
+Check = Callable[[OpenPdf, Expectations], Iterator[PdfProblem]]
 
 
 def _luminance(color: tuple[float, ...]) -> float:
@@ -74,14 +122,14 @@ def _color(value: object, default: tuple[float, ...]) -> tuple[float, ...]:
     return values or default
 
 
-def check_text_size(path, pdf, plumber, expect) -> Iterator[PdfProblem]:
-    for number, page in enumerate(plumber.pages, start=1):
-        small = [c for c in page.chars if c["text"].strip() and c["size"] < expect.min_size - 0.01]
+def check_text_size(doc: OpenPdf, expect: Expectations) -> Iterator[PdfProblem]:
+    for number in sorted({g.page for g in doc.glyphs}):
+        small = [g for g in doc.glyphs if g.page == number and g.size < expect.min_size - 0.01]
         if small:
-            sample = "".join(c["text"] for c in small[:30])
-            smallest = min(c["size"] for c in small)
+            sample = "".join(g.text for g in small[:30])
+            smallest = min(g.size for g in small)
             yield PdfProblem(
-                path, number, f"text at {smallest:.1f} pt, under {expect.min_size:g} pt: {sample!r}"
+                doc.path, number, f"text at {smallest:.1f} pt, under {expect.min_size:g} pt: {sample!r}"
             )
 
 
@@ -113,23 +161,15 @@ def _backgrounds(pdf: pikepdf.Pdf, scale: float) -> list[Image.Image]:
         document.close()
 
 
-def check_contrast(path, pdf, plumber, expect) -> Iterator[PdfProblem]:
-    scale = 1.0
-    backgrounds = _backgrounds(pdf, scale)
-    for number, (page, background) in enumerate(zip(plumber.pages, backgrounds, strict=True), start=1):
-        worst = None
-        for char in page.chars:
-            if not char["text"].strip():
-                continue
-            x = min(max(int((char["x0"] + char["x1"]) / 2 * scale), 0), background.width - 1)
-            y = min(max(int((char["top"] + char["bottom"]) / 2 * scale), 0), background.height - 1)
-            bg = tuple(v / 255 for v in background.getpixel((x, y)))
-            ratio = contrast(_color(char.get("non_stroking_color"), (0.0,)), bg)
-            if ratio < MIN_CONTRAST and (worst is None or ratio < worst[0]):
-                worst = (ratio, char["text"])
-        if worst:
+def check_contrast(doc: OpenPdf, expect: Expectations) -> Iterator[PdfProblem]:
+    for number in sorted({g.page for g in doc.glyphs}):
+        low = [g for g in doc.glyphs if g.page == number and g.contrast < MIN_CONTRAST]
+        if low:
+            worst = min(low, key=lambda g: g.contrast)
             yield PdfProblem(
-                path, number, f"contrast {worst[0]:.2f}:1 under {MIN_CONTRAST:g}:1 ({worst[1]!r})"
+                doc.path,
+                number,
+                f"contrast {worst.contrast:.2f}:1 under {MIN_CONTRAST:g}:1 ({worst.text!r})",
             )
 
 
@@ -145,7 +185,8 @@ def _struct_elements(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:
                 stack.append(node.K)
 
 
-def check_structure(path, pdf, plumber, expect) -> Iterator[PdfProblem]:
+def check_structure(doc: OpenPdf, expect: Expectations) -> Iterator[PdfProblem]:
+    path, pdf = doc.path, doc.pdf
     root = pdf.Root
     if "/StructTreeRoot" not in root or not bool(root.get("/MarkInfo", {}).get("/Marked", False)):
         yield PdfProblem(path, None, "not a tagged PDF (no structure tree or MarkInfo)")
@@ -188,7 +229,8 @@ def _block_type(element: pikepdf.Object) -> str:
     return str(element.get("/S")) if isinstance(element, pikepdf.Dictionary) else ""
 
 
-def check_orphan_headings(path, pdf, plumber, expect) -> Iterator[PdfProblem]:
+def check_orphan_headings(doc: OpenPdf, expect: Expectations) -> Iterator[PdfProblem]:
+    path, pdf = doc.path, doc.pdf
     """No page but the last ends with a heading: a section never starts at the bottom of a page."""
     nums = pdf.Root.get("/StructTreeRoot", {}).get("/ParentTree", {}).get("/Nums", [])
     parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
@@ -205,7 +247,8 @@ def check_orphan_headings(path, pdf, plumber, expect) -> Iterator[PdfProblem]:
             yield PdfProblem(path, number, "the page ends with a heading: its section starts overleaf")
 
 
-def check_language_and_title(path, pdf, plumber, expect) -> Iterator[PdfProblem]:
+def check_language_and_title(doc: OpenPdf, expect: Expectations) -> Iterator[PdfProblem]:
+    path, pdf = doc.path, doc.pdf
     if not str(pdf.Root.get("/Lang", "")).strip():
         yield PdfProblem(path, None, "no document language (/Lang)")
     with pdf.open_metadata() as meta:
@@ -223,7 +266,8 @@ def _fonts(pdf: pikepdf.Pdf) -> Iterator[tuple[int, str, pikepdf.Dictionary]]:
             yield number, name, font
 
 
-def check_fonts(path, pdf, plumber, expect) -> Iterator[PdfProblem]:
+def check_fonts(doc: OpenPdf, expect: Expectations) -> Iterator[PdfProblem]:
+    path, pdf = doc.path, doc.pdf
     seen = set()
     for number, _, font in _fonts(pdf):
         if font.objgen in seen:
@@ -260,7 +304,8 @@ def _notdef_codes(font: pikepdf.Dictionary) -> set[int]:
     return codes
 
 
-def check_notdef(path, pdf, plumber, expect) -> Iterator[PdfProblem]:
+def check_notdef(doc: OpenPdf, expect: Expectations) -> Iterator[PdfProblem]:
+    path, pdf = doc.path, doc.pdf
     """No glyph 0 (.notdef, the empty box of a missing character) is ever drawn."""
     for number, page in enumerate(pdf.pages, start=1):
         fonts = dict(page.Resources.get("/Font", {}).items())
@@ -286,7 +331,8 @@ def check_notdef(path, pdf, plumber, expect) -> Iterator[PdfProblem]:
                         break
 
 
-def check_paper(path, pdf, plumber, expect) -> Iterator[PdfProblem]:
+def check_paper(doc: OpenPdf, expect: Expectations) -> Iterator[PdfProblem]:
+    path, pdf = doc.path, doc.pdf
     sizes = {name: dims for name, dims in PAPER_POINTS.items() if expect.paper in (None, name)}
     for number, page in enumerate(pdf.pages, start=1):
         box = [float(v) for v in page.MediaBox]
@@ -308,14 +354,25 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def check_pdf(path: Path, expect: Expectations | None = None) -> list[PdfProblem]:
-    """Every problem of one PDF; an unreadable file is one problem, not a crash."""
+def audit_pdf(path: Path, expect: Expectations | None = None) -> Audit:
+    """Every problem of one PDF, and its extremes; an unreadable file is one problem, not a crash."""
     expect = expect or Expectations()
+    audit = Audit(path)
     try:
         with pikepdf.open(path) as pdf, pdfplumber.open(path) as plumber:
-            return [problem for check in CHECKS for problem in check(path, pdf, plumber, expect)]
+            doc = OpenPdf(path, pdf, plumber)
+            audit.problems = [problem for check in CHECKS for problem in check(doc, expect)]
+            if doc.glyphs:
+                audit.smallest = min(doc.glyphs, key=lambda g: g.size)
+                audit.faintest = min(doc.glyphs, key=lambda g: g.contrast)
     except (pikepdf.PdfError, OSError) as exc:
-        return [PdfProblem(path, None, f"cannot read the PDF: {exc}")]
+        audit.problems = [PdfProblem(path, None, f"cannot read the PDF: {exc}")]
+    return audit
+
+
+def check_pdf(path: Path, expect: Expectations | None = None) -> list[PdfProblem]:
+    """Every problem of one PDF."""
+    return audit_pdf(path, expect).problems
 
 
 def expectations_for(path: Path, paper: str | None = None) -> Expectations:

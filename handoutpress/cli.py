@@ -12,6 +12,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from handoutpress import __version__
@@ -35,7 +36,7 @@ from handoutpress.catalogs import (
     read_catalog,
     update_catalogs,
 )
-from handoutpress.checks import check_pdf, expectations_for
+from handoutpress.checks import audit_pdf, expectations_for
 from handoutpress.clinic import CLINIC_FILE, Clinic, load_clinic
 from handoutpress.content import ContentError, load_collection
 from handoutpress.extract import extract_catalog, same_messages
@@ -271,11 +272,21 @@ def cmd_check(project: Project, args: argparse.Namespace) -> None:
         if not pdfs:
             print(f"error: no PDFs under {args.pdfs}: build them first", file=sys.stderr)
             raise Failed(1)
-        for pdf in pdfs:
-            for problem in check_pdf(pdf, expectations_for(pdf, args.paper)):
+        expectations = [expectations_for(pdf, args.paper) for pdf in pdfs]
+        with ProcessPoolExecutor(max_workers=args.jobs or os.cpu_count() or 1) as pool:
+            audits = list(pool.map(audit_pdf, pdfs, expectations))
+        for audit in audits:
+            for problem in audit.problems:
                 print(problem, file=sys.stderr)
                 errors += 1
         print(f"checked {len(pdfs)} PDFs: {errors} problems")
+        smallest = [(a.smallest.size, a) for a in audits if a.smallest]
+        faintest = [(a.faintest.contrast, a) for a in audits if a.faintest]
+        if smallest and faintest:
+            size, small = min(smallest, key=lambda item: item[0])
+            ratio, faint = min(faintest, key=lambda item: item[0])
+            print(f"smallest text: {size:.1f} pt ({small.path} page {small.smallest.page})")
+            print(f"lowest contrast: {ratio:.2f}:1 ({faint.path} page {faint.faintest.page})")
     else:
         load_collection(project.handouts_dir, project.root)
         if _pot_outdated(project):
@@ -353,6 +364,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--pdfs", metavar="DIR", help="audit every PDF under DIR instead")
     c.add_argument("--paper", choices=PAPER_SIZES, help="with --pdfs: the paper every PDF must be")
     c.add_argument("--strict", action="store_true", help="fuzzy and untranslated entries are errors")
+    c.add_argument("--jobs", type=int, help="with --pdfs: parallel workers (default: one per core)")
     c.set_defaults(func=cmd_check)
     p = sub.add_parser("preview", help="PNG pictures of a handout's pages, to look at before printing")
     p.add_argument("handout", help="handout id, e.g. overview")

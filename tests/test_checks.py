@@ -119,3 +119,12 @@ def test_check_command_names_file_and_page(good_pdf, tmp_path, capsys) -> None:
     err = capsys.readouterr().err
     assert f"{tmp_path / 'broken.pdf'}: page 1: text at 10.0 pt" in err
     assert main(["check", "--pdfs", str(good_pdf.parent)]) == 0
+
+
+def test_check_command_reports_the_smallest_text_and_lowest_contrast(tmp_path, capsys) -> None:
+    # #595959 on white is exactly 7:1 (WCAG's example); the body text is 18 pt (GOOD_HTML).
+    weasy(tmp_path, extra='<p style="font-size: 30pt; color: #595959">Grey.</p>')
+    assert main(["check", "--pdfs", str(tmp_path), "--jobs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert f"smallest text: 18.0 pt ({tmp_path / 'broken.pdf'} page 1)" in out
+    assert f"lowest contrast: 7.00:1 ({tmp_path / 'broken.pdf'} page 1)" in out
