@@ -7,6 +7,7 @@ reported with its handout and language; the other jobs still run.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -191,6 +192,20 @@ def plan_languages(
     return plans, notes
 
 
+@dataclass(frozen=True)
+class Composition:
+    """One handout laid out as HTML in one language, before fonts and PDF.
+
+    `translator.printed` holds every translated string it prints (content and templates) and
+    `verbatim` what it prints as it is (citations, producer, date, digits): the font must cover both,
+    and a reader copying from the PDF must get the translated strings back."""
+
+    lang: Language
+    translator: Translator
+    html: str
+    verbatim: list[str]
+
+
 class HandoutBuilder:
     """Renders jobs in this process; owns one Renderer (fonts and templates are loaded once)."""
 
@@ -207,7 +222,8 @@ class HandoutBuilder:
         self.allow_incomplete = allow_incomplete
         self.renderer = Renderer(project.templates_dir)
 
-    def render(self, handout: Handout, plan: LanguagePlan, style: StyleOptions) -> tuple[bytes, int]:
+    def compose(self, handout: Handout, plan: LanguagePlan, style: StyleOptions) -> Composition:
+        """The handout's HTML in the plan's language and every string it prints."""
         lang = language(plan.code)
         translator = Translator(lang, plan.translations, allow_incomplete=self.allow_incomplete)
         translated = translate(handout, translator, values=self.clinic.values())
@@ -216,10 +232,14 @@ class HandoutBuilder:
             translated, translator, self.collection.library.producer, self.clinic, review
         )
         self.renderer.stylesheet(lang, translator, None, style)  # records the footer's words
-        texts = [*translator.printed, *self._untranslated_texts(handout, lang)]
-        font = choose_font(lang.script, texts, self.project.cache_dir, plan.characters)
-        css = self.renderer.stylesheet(lang, translator, font, style)
-        rendered = self.renderer.pdf(html, css, font, f"{handout.id}/{lang.code}/{style.name}")
+        return Composition(lang, translator, html, self._untranslated_texts(handout, lang))
+
+    def render(self, handout: Handout, plan: LanguagePlan, style: StyleOptions) -> tuple[bytes, int]:
+        page = self.compose(handout, plan, style)
+        texts = [*page.translator.printed, *page.verbatim]
+        font = choose_font(page.lang.script, texts, self.project.cache_dir, plan.characters)
+        css = self.renderer.stylesheet(page.lang, page.translator, font, style)
+        rendered = self.renderer.pdf(page.html, css, font, f"{handout.id}/{plan.code}/{style.name}")
         return rendered.data, rendered.pages
 
     def _untranslated_texts(self, handout: Handout, lang: Language) -> list[str]:
@@ -246,7 +266,7 @@ def job_key(
 
     It covers the handout and its sections (their text), the catalog entries it prints (its own
     strings and the templates'), the templates and styles, the font files for its script, the clinic
-    profile, the print variant and the versions of the engine and of WeasyPrint."""
+    profile, the print variant and the engine's source and WeasyPrint's version."""
     h = hashlib.sha256()
 
     def add(*parts: object) -> None:
@@ -254,7 +274,7 @@ def job_key(
             h.update(repr(part).encode())
             h.update(b"\0")
 
-    add(__version__, weasyprint.__version__, plan.code, style, clinic, plan.allow_incomplete)
+    add(engine_digest(), weasyprint.__version__, plan.code, style, clinic, plan.allow_incomplete)
     add(handout, collection.library.producer)
     msgids = sorted({t.msgid for t in handout.texts()} | template_msgids)
     add([(m, plan.translations.get(m)) for m in msgids])
@@ -262,6 +282,19 @@ def job_key(
         if path.is_file():
             add(path.name, file_digest(path))
     add(font_fingerprint(language(plan.code).script))
+    return h.hexdigest()
+
+
+@functools.cache
+def engine_digest() -> str:
+    """A hash of the engine's own source: a change to how PDFs are made rebuilds them all.
+
+    A version number is only bumped at release; a developer or a clinic running from a checkout
+    changes the code in between, and a stale PDF made by older code must not count as up to date."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256(__version__.encode())
+    for path in sorted(package.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
 

@@ -21,11 +21,11 @@ from markupsafe import Markup
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from handoutpress import tagging
 from handoutpress.clinic import Clinic
 from handoutpress.fonts import PreparedFont
 from handoutpress.locales import SOURCE_LANGUAGE, Language
 from handoutpress.reviews import Review
-from handoutpress.tagging import install_language_tags, mark_artifacts
 from handoutpress.translate import TranslatedHandout, Translator
 
 HANDOUT_TEMPLATE = "handout.html.j2"
@@ -184,7 +184,7 @@ class Renderer:
         # The gettext functions are NOT installed with install_gettext_callables: Jinja would mark
         # translations safe. Each render passes a Translator, which escapes them, as `gettext`/`_`.
         self.env.newstyle_gettext = True  # type: ignore[attr-defined]
-        install_language_tags()
+        tagging.install()
         self.font_config = FontConfiguration()
         self.fetcher = ProjectFetcher([templates_dir])
 
@@ -268,4 +268,4 @@ class Renderer:
             pdf_variant=PDF_VARIANT,
             pdf_identifier=hashlib.sha256(identifier.encode()).hexdigest()[:32].encode(),
         )
-        return RenderedPdf(mark_artifacts(data), len(document.pages))
+        return RenderedPdf(tagging.mark_artifacts(data), len(document.pages))

@@ -1,6 +1,6 @@
 """Finish WeasyPrint's tagged PDF where version 70 falls short of PDF/UA.
 
-Two gaps, both checked by the test suite and by `python build_pdfs.py check`:
+Three gaps, each checked by the test suite (and the first two by `python build_pdfs.py check`):
 
 1. Text in `@page` margin boxes (the "Page 1 of 2" footer) gets marked-content ids that no structure
    element reaches (upstream issue #1836): neither real content nor an artifact. `mark_artifacts`
@@ -13,7 +13,9 @@ Two gaps, both checked by the test suite and by `python build_pdfs.py check`:
 from __future__ import annotations
 
 import io
+import weakref
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import pikepdf
@@ -22,11 +24,17 @@ import pydyf
 _installed = False
 
 
-def install_language_tags() -> None:
-    """Make WeasyPrint put an HTML element's `lang` on the structure element it creates (idempotent)."""
+def install() -> None:
+    """Apply the fixes to WeasyPrint's tag builder and text drawing, once per process."""
     global _installed
-    if _installed:
-        return
+    if not _installed:
+        install_language_tags()
+        install_actual_text()
+        _installed = True
+
+
+def install_language_tags() -> None:
+    """Make WeasyPrint put an HTML element's `lang` on the structure element it creates."""
     from weasyprint.layout.absolute import AbsolutePlaceholder
     from weasyprint.pdf import tags
 
@@ -44,7 +52,113 @@ def install_language_tags() -> None:
             yield element
 
     tags._build_box_tree = build_box_tree
-    _installed = True
+
+
+@dataclass
+class _Cluster:
+    """Glyphs that Pango shaped from one piece of text (one letter, a conjunct, a letter and marks)."""
+
+    font: Any
+    glyphs: list[int]
+    text: str
+    rtl: bool
+    raised: bool  # drawn with a text rise, which PDF readers take for another line
+
+
+@dataclass
+class _GlyphMap:
+    """Per font of one document: what each glyph draws on its own, and which maps are borrowed."""
+
+    alone: dict[int, str] = field(default_factory=dict)
+    borrowed: set[int] = field(default_factory=set)
+
+
+def _clusters(stream: Any, textbox: Any) -> list[_Cluster]:
+    """The clusters of the line just drawn for `textbox`, read from Pango as WeasyPrint drew them."""
+    from weasyprint.text.ffi import ffi, pango
+
+    first_line, _ = textbox.pango_layout.get_first_line()
+    utf8 = textbox.pango_layout.text.encode()
+    found = []
+    run = first_line.runs[0]
+    while run != ffi.NULL:
+        item, run = run.data, run.next
+        font, _size = stream.add_font(item.item.analysis.font)
+        count, offset = item.glyphs.num_glyphs, item.item.offset
+        starts = [item.glyphs.log_clusters[i] for i in range(count)]
+        bounds = [*sorted(set(starts)), item.item.length]
+        ends = {start: bounds[bounds.index(start) + 1] for start in set(starts)}
+        by_start: dict[int, list[int]] = {}
+        raised: set[int] = set()
+        for i, start in enumerate(starts):
+            info = item.glyphs.glyphs[i]
+            if info.glyph != pango.PANGO_GLYPH_EMPTY and not info.glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+                by_start.setdefault(start, []).append(info.glyph)
+                if info.geometry.y_offset:
+                    raised.add(start)
+        rtl = bool(item.item.analysis.level % 2)
+        for start, glyphs in by_start.items():
+            text = utf8[offset + start : offset + ends[start]].decode()
+            found.append(_Cluster(font, glyphs, text, rtl, start in raised))
+    return found
+
+
+def _current_properties(stream: Any) -> Any:
+    """The property list of the marked-content sequence open at the end of `stream`, if any."""
+    items = stream.stream
+    for i in range(len(items) - 1, 0, -1):
+        if items[i] in (b"EMC", "EMC"):
+            return None
+        if items[i] in (b"BDC", "BDC") and isinstance(items[i - 1], pydyf.Dictionary):
+            return items[i - 1]
+    return None
+
+
+def install_actual_text() -> None:
+    """Repair the text layer where a letter takes several glyphs (see the module docstring).
+
+    After WeasyPrint draws a line, the line's clusters are read back from Pango. A line with a
+    cluster of several glyphs, or a raised mark (a text rise makes readers move it to the end of
+    the line), gets its words as `/ActualText` on its marked content, and the
+    glyphs of such clusters are mapped to the text they have when they stand alone (the first
+    single-glyph cluster that draws them), so other lines that use them copy right too. Right-to-left
+    lines keep WeasyPrint's map: PDF readers reverse ActualText there, and Arabic extracts right."""
+    from weasyprint.draw import text
+
+    original = text.draw_first_line
+    maps: weakref.WeakKeyDictionary[Any, _GlyphMap] = weakref.WeakKeyDictionary()
+
+    def draw_first_line(stream: Any, textbox: Any, *args: Any) -> Any:
+        mapped = {id(f): set(f.to_unicode) for f in getattr(stream, "_fonts", {}).values()}
+        result = original(stream, textbox, *args)
+        properties = _current_properties(stream)
+        if properties is None or "MCID" not in properties or not textbox.text.strip():
+            return result
+        clusters = _clusters(stream, textbox)
+        if any(c.rtl for c in clusters):
+            return result
+        split = any(c.raised for c in clusters)
+        for cluster in clusters:
+            font = cluster.font
+            glyph_map = maps.setdefault(font, _GlyphMap())
+            if len(cluster.glyphs) == 1:
+                glyph = cluster.glyphs[0]
+                glyph_map.alone.setdefault(glyph, cluster.text)
+                if glyph in glyph_map.borrowed:
+                    font.to_unicode[glyph] = glyph_map.alone[glyph]
+                    glyph_map.borrowed.discard(glyph)
+                continue
+            split = True
+            for glyph in cluster.glyphs:
+                if glyph in glyph_map.alone:
+                    font.to_unicode[glyph] = glyph_map.alone[glyph]
+                elif glyph not in mapped.get(id(font), ()):
+                    glyph_map.borrowed.add(glyph)
+        if split:
+            properties["ActualText"] = pydyf.String(textbox.text)
+        return result
+
+    text.draw_first_line = draw_first_line
 
 
 def reachable_mcids(pdf: pikepdf.Pdf) -> set[tuple[tuple[int, int], int]]:
@@ -90,10 +204,10 @@ def mark_artifacts(data: bytes) -> bytes:
                     mcid = operands[1].get("/MCID")
                     if mcid is not None and (page.obj.objgen, int(mcid)) not in reachable:
                         orphans.append(int(mcid))
-                        operands = [
-                            pikepdf.Name.Artifact,
-                            pikepdf.Dictionary(Type=pikepdf.Name.Pagination),
-                        ]
+                        artifact = pikepdf.Dictionary(Type=pikepdf.Name.Pagination)
+                        if "/ActualText" in operands[1]:
+                            artifact.ActualText = operands[1].ActualText
+                        operands = [pikepdf.Name.Artifact, artifact]
                 commands.append((operands, operator))
             if not orphans:
                 continue

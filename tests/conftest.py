@@ -61,3 +61,11 @@ def mini_es(mini: Project) -> Project:
     po = mini.locales_dir / "es/LC_MESSAGES/handouts.po"
     translate_catalog(po, MINI_SPANISH, REPO / "locales/es/LC_MESSAGES/handouts.po")
     return mini
+
+
+@pytest.fixture(scope="session")
+def shipped_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every shipped handout in every shipped language (standard print), built once per test run."""
+    out = tmp_path_factory.mktemp("shipped") / "dist"
+    assert main(["--root", str(REPO), "build", "--out", str(out)]) == 0
+    return out
