@@ -103,13 +103,15 @@ class StyleOptions:
 
 def css_string(text: str) -> str:
     """A CSS string literal for untrusted text: everything but letters, digits and spaces is
-    written as a hex escape, so no quote, backslash or newline can end the string early."""
+    written as a hex escape, so no quote, backslash or newline can end the string early.
+    Each escape ends with a space, which CSS consumes; without it a real space after a Devanagari
+    vowel sign would vanish ("में से पेज" printed as "मेंसेपेज")."""
     out = []
     for char in text:
         if char.isalnum() or char == " ":
             out.append(char)
         else:
-            out.append(f"\\{ord(char):06x}")
+            out.append(f"\\{ord(char):x} ")  # CSS eats one space after an escape: this one
     return '"' + "".join(out) + '"'
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pdfplumber
 import pikepdf
+import pytest
+import tinycss2
 
 from handoutpress.cli import main
+from handoutpress.render import css_string
 
 from .pdfinfo import fonts, is_embedded, marked_content, struct_types, text
 
@@ -152,3 +155,13 @@ def test_a_translation_says_what_it_translates_and_its_review_status(mini_es) ->
     with pikepdf.open(mini_es.root / "dist/es/sample.pdf") as pdf:
         english = [n for n in _walk(pdf.Root.StructTreeRoot.K) if str(n.get("/Lang", "")) == "en"]
     assert english  # the English title and the sources are tagged as English
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["में से पेज", 'a"b\\c\nd', "</style><script>x</script>", "url(http://x) } body {", "é 1 ﷲ"],
+)
+def test_css_strings_read_back_as_written(text: str) -> None:
+    """Untrusted footer words reach the stylesheet as one CSS string that says exactly the same."""
+    tokens = [t for t in tinycss2.parse_component_value_list(css_string(text)) if t.type != "whitespace"]
+    assert [(t.type, t.value) for t in tokens] == [("string", text)]
