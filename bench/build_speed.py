@@ -1,66 +1,200 @@
-"""Benchmark the build engine against WeasyPrint's own floor. Prints a table; never run as a test.
+"""Benchmark the build engine against WeasyPrint's own floor and a naive pipeline. Never a test.
 
-usage: .venv/bin/python bench/build_speed.py [--lang en]
-Rows: full build, no-op rebuild, rebuild after one catalog string changes, and bare WeasyPrint
-rendering of the same HTML in one warm process (the floor the engine adds to).
+usage: .venv/bin/python bench/build_speed.py [--lang en,es] [--naive-limit 13]
+
+It copies the project to a temporary folder and prints two tables.
+
+Whole catalog (every shipped language, standard print, all cores unless said):
+  full build from a cold cache, no-op rebuild, rebuild after one Spanish string changes (and how
+  many PDFs that rebuilt), forced rebuilds with 1 worker and with all cores (the parallel speedup).
+
+Per language:
+  engine   median seconds per PDF inside a warm worker (translate, HTML, fonts, WeasyPrint, tagging)
+  floor    median seconds per PDF of bare WeasyPrint on the same HTML and prepared fonts
+  build    wall time of `build_pdfs.py --lang X --force` (process start, imports, pool included)
+  floor/c  the sum of bare WeasyPrint times divided by the cores: what a perfect engine would take
+  naive    one `weasyprint` command per document (fonts as installed), run on all cores
+  sizes    median and largest PDF
+
+Targets (issue 6): build within 1.15x of floor/cores for the whole catalog; no language's median
+per PDF over 3x English's; no-op rebuild under 1 s; speedup of 1.7x or more on 2 cores; median PDF
+under 80 KB and none over 200 KB.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+CORES = os.cpu_count() or 1
+WEASYPRINT = Path(sys.executable).with_name("weasyprint")
 
 
-def timed(args: list[str], cwd: Path) -> float:
+def timed_build(work: Path, *args: str) -> tuple[float, str]:
+    """Wall time and summary line of one `build_pdfs.py` run, as a user would start it."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, "build_pdfs.py", *args], cwd=cwd, check=True, capture_output=True)
-    return time.perf_counter() - start
+    done = subprocess.run(
+        [sys.executable, "build_pdfs.py", "--out", "dist", *args],
+        cwd=work,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return time.perf_counter() - start, done.stdout.strip().splitlines()[-1]
 
 
-def floor(root: Path, lang: str) -> float:
-    """Render the same handouts' HTML with WeasyPrint alone, in this (warm) process."""
-    sys.path.insert(0, str(root))
-    from handoutpress.build import HandoutBuilder, LanguagePlan, Project
+def change_one_string(work: Path) -> str:
+    """Edit the first translated Spanish heading; returns the English it translates."""
+    po = work / "locales/es/LC_MESSAGES/handouts.po"
+    text = po.read_text(encoding="utf-8")
+    match = re.search(r'msgid "(What it is)"\nmsgstr "([^"]+)"', text)
+    assert match, "bench expects the Spanish heading for 'What it is'"
+    po.write_text(text.replace(match.group(0), match.group(0)[:-1] + ' (cambio)"'), encoding="utf-8")
+    return match.group(1)
+
+
+def per_language(work: Path, code: str, naive_limit: int) -> dict[str, float]:
+    """Engine and floor per PDF in this warm process, CLI wall time, naive pipeline, sizes."""
+    sys.path.insert(0, str(work))
+    import weasyprint
+
+    from handoutpress.build import HandoutBuilder, Project, plan_languages
     from handoutpress.clinic import Clinic
     from handoutpress.content import load_collection
-    from handoutpress.render import StyleOptions
+    from handoutpress.fonts import choose_font
+    from handoutpress.locales import language
+    from handoutpress.render import PDF_VARIANT
+    from handoutpress.styles import StyleOptions
 
-    project = Project(root)
-    collection = load_collection(project.handouts_dir, root)
+    project = Project(work)
+    collection = load_collection(project.handouts_dir, work)
+    plan = plan_languages(project, [code], allow_incomplete=False)[0][0]
     builder = HandoutBuilder(project, collection, Clinic())
-    plan = LanguagePlan(lang, {})
-    builder.render(collection.handouts[0], plan, StyleOptions())  # warm up fonts and imports
-    start = time.perf_counter()
+    style = StyleOptions()
+    builder.render(collection.handouts[0], plan, style)  # warm up: fonts, imports, caches
+    engine, floor, naive_inputs = [], [], []
+    tmp = work / "naive" / code
+    tmp.mkdir(parents=True, exist_ok=True)
     for handout in collection.handouts:
-        builder.render(handout, plan, StyleOptions())
-    return time.perf_counter() - start
+        start = time.perf_counter()
+        builder.render(handout, plan, style)
+        engine.append(time.perf_counter() - start)
+        page = builder.compose(handout, plan, style)
+        texts = [*page.translator.printed, *page.verbatim]
+        font = choose_font(page.lang.script, texts, project.cache_dir, plan.characters)
+        css = builder.renderer.stylesheet(page.lang, page.translator, font, style)
+        fetcher = builder.renderer.fetcher
+        start = time.perf_counter()
+        stylesheet = weasyprint.CSS(
+            string=css, font_config=builder.renderer.font_config, url_fetcher=fetcher
+        )
+        weasyprint.HTML(string=page.html, url_fetcher=fetcher).write_pdf(
+            stylesheets=[stylesheet], font_config=builder.renderer.font_config, pdf_variant=PDF_VARIANT
+        )
+        floor.append(time.perf_counter() - start)
+        # Naive: the same page with the installed fonts, written out for the weasyprint command.
+        plain_css = builder.renderer.stylesheet(page.lang, page.translator, None, style)
+        html = page.html.replace("</head>", f"<style>{plain_css}</style></head>", 1)
+        (tmp / f"{handout.id}.html").write_text(html, encoding="utf-8")
+        naive_inputs.append(tmp / f"{handout.id}.html")
+    sys.path.remove(str(work))
+
+    wall, _ = timed_build(work, "--lang", code, "--force")
+    naive_inputs = naive_inputs[:naive_limit]
+
+    def naive_one(source: Path) -> None:
+        subprocess.run(
+            [str(WEASYPRINT), "--pdf-variant", "pdf/ua-1", str(source), str(source.with_suffix(".pdf"))],
+            check=True,
+            capture_output=True,
+        )
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(CORES) as pool:
+        list(pool.map(naive_one, naive_inputs))
+    naive = (time.perf_counter() - start) * len(collection.handouts) / len(naive_inputs)
+    tag = language(code).tag
+    sizes = [p.stat().st_size / 1024 for p in (work / "dist" / tag).glob("*.pdf")]
+    return {
+        "pdfs": len(engine),
+        "engine": statistics.median(engine),
+        "floor": statistics.median(floor),
+        "floor_sum": sum(floor),
+        "build": wall,
+        "naive": naive,
+        "median_kb": statistics.median(sizes),
+        "max_kb": max(sizes),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--lang", default="en")
+    parser.add_argument("--lang", help="languages for the per-language table (default: all shipped)")
+    parser.add_argument(
+        "--naive-limit", type=int, default=13, help="naive pipeline: time this many documents and scale"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp) / "project"
-        shutil.copytree(ROOT, work, ignore=shutil.ignore_patterns(".venv", "dist", ".git", ".cache"))
-        build = ["--lang", args.lang, "--out", "dist"]
-        rows = [
-            ("full build (cold cache)", timed([*build], work)),
-            ("no-op rebuild", timed([*build], work)),
-            ("forced rebuild, 1 job", timed([*build, "--force", "--jobs", "1"], work)),
-            ("forced rebuild, all cores", timed([*build, "--force"], work)),
-            ("WeasyPrint alone, warm process", floor(work, args.lang)),
+        ignore = shutil.ignore_patterns(".venv", "dist", ".git", ".cache", "preview", "__pycache__")
+        shutil.copytree(ROOT, work, ignore=ignore)
+        codes = [
+            "en",
+            *sorted(p.parent.parent.name for p in (work / "locales").glob("*/LC_MESSAGES/*.po")),
         ]
-    print(f"{'what':<34} {'seconds':>8}")
-    for name, seconds in rows:
-        print(f"{name:<34} {seconds:>8.2f}")
+        if args.lang:
+            codes = args.lang.split(",")
+
+        whole = []
+        seconds, _ = timed_build(work)
+        whole.append(("full build, cold cache", seconds, ""))
+        seconds, _ = timed_build(work)
+        whole.append(("no-op rebuild", seconds, ""))
+        changed = change_one_string(work)
+        seconds, line = timed_build(work)
+        whole.append((f"one es string changed ({changed!r})", seconds, line.split(",")[0]))
+        one, _ = timed_build(work, "--force", "--jobs", "1")
+        whole.append(("forced rebuild, 1 worker", one, ""))
+        many, _ = timed_build(work, "--force", "--jobs", str(CORES))
+        whole.append((f"forced rebuild, {CORES} workers", many, f"speedup {one / many:.2f}x"))
+
+        rows = {code: per_language(work, code, args.naive_limit) for code in codes}
+        floor_total = sum(r["floor_sum"] for r in rows.values()) / CORES
+        whole.append(
+            ("bare WeasyPrint sum / cores", floor_total, f"build/floor {many / floor_total:.2f}x")
+        )
+        manifest = json.loads((work / "dist/manifest.json").read_text())
+        sizes = [entry["bytes"] / 1024 for entry in manifest["outputs"]]
+
+    print(f"Whole catalog ({CORES} cores)")
+    print(f"  {'what':<44} {'seconds':>8}  note")
+    for name, seconds, note in whole:
+        print(f"  {name:<44} {seconds:>8.2f}  {note}")
+    print(f"  PDF sizes: median {statistics.median(sizes):.0f} KB, largest {max(sizes):.0f} KB")
+    print()
+    print("Per language (seconds; engine and floor are medians per PDF)")
+    head = f"  {'lang':<8}{'PDFs':>5}{'engine':>8}{'x en':>6}{'floor':>8}{'build':>8}{'floor/c':>8}"
+    print(head + f"{'ratio':>7}{'naive':>8}{'naive/build':>12}{'med KB':>8}{'max KB':>8}")
+    english = rows.get("en", next(iter(rows.values())))["engine"]
+    for code, r in rows.items():
+        floor_c = r["floor_sum"] / CORES
+        print(
+            f"  {code:<8}{r['pdfs']:>5}{r['engine']:>8.3f}{r['engine'] / english:>6.2f}"
+            f"{r['floor']:>8.3f}"
+            f"{r['build']:>8.2f}{floor_c:>8.2f}{r['build'] / floor_c:>7.2f}{r['naive']:>8.2f}"
+            f"{r['naive'] / r['build']:>12.2f}{r['median_kb']:>8.0f}{r['max_kb']:>8.0f}"
+        )
 
 
 if __name__ == "__main__":

@@ -15,9 +15,9 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
-import weasyprint
 from babel.messages.pofile import read_po
 
 from handoutpress import __version__
@@ -34,8 +34,8 @@ from handoutpress.content import Collection, Handout, load_collection
 from handoutpress.fonts import choose_font, font_fingerprint
 from handoutpress.locales import SOURCE_LANGUAGE, Language, language
 from handoutpress.manifest import Manifest
-from handoutpress.render import Renderer, StyleOptions
 from handoutpress.reviews import Review, load_review
+from handoutpress.styles import StyleOptions
 from handoutpress.translate import Translator, translate
 
 
@@ -134,6 +134,10 @@ class BuildReport:
         return [o for o in self.outcomes if o.skipped]
 
 
+#: Part of every build key: a WeasyPrint upgrade changes the PDFs.
+WEASYPRINT_VERSION = version("weasyprint")
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file in the same folder and an atomic rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -220,6 +224,8 @@ class HandoutBuilder:
         self.collection = collection
         self.clinic = clinic
         self.allow_incomplete = allow_incomplete
+        from handoutpress.render import Renderer  # WeasyPrint loads only where PDFs are drawn
+
         self.renderer = Renderer(project.templates_dir)
 
     def compose(self, handout: Handout, plan: LanguagePlan, style: StyleOptions) -> Composition:
@@ -274,7 +280,7 @@ def job_key(
             h.update(repr(part).encode())
             h.update(b"\0")
 
-    add(engine_digest(), weasyprint.__version__, plan.code, style, clinic, plan.allow_incomplete)
+    add(engine_digest(), WEASYPRINT_VERSION, plan.code, style, clinic, plan.allow_incomplete)
     add(handout, collection.library.producer)
     msgids = sorted({t.msgid for t in handout.texts()} | template_msgids)
     add([(m, plan.translations.get(m)) for m in msgids])
@@ -407,11 +413,12 @@ def build(
             on_outcome(outcome)
 
     by_code = {p.code: p for p in plans}
-    if jobs <= 1 or len(todo) <= 1:
+    # With nothing to draw, no worker starts and WeasyPrint is never imported.
+    if todo and (jobs <= 1 or len(todo) == 1):
         _init_worker(project, clinic, by_code, allow_incomplete)
         for job, path, key in todo:
             finish(_run_job(job, path, key))
-    else:
+    elif todo:
         with ProcessPoolExecutor(
             max_workers=jobs,
             initializer=_init_worker,

@@ -36,7 +36,6 @@ from handoutpress.catalogs import (
     read_catalog,
     update_catalogs,
 )
-from handoutpress.checks import audit_pdf, expectations_for
 from handoutpress.clinic import CLINIC_FILE, Clinic, load_clinic
 from handoutpress.content import ContentError, load_collection
 from handoutpress.extract import extract_catalog, same_messages
@@ -45,9 +44,8 @@ from handoutpress.lint import lint_catalog
 from handoutpress.locales import SOURCE_LANGUAGE, UnknownLanguage, language
 from handoutpress.manifest import MANIFEST, Manifest, merge
 from handoutpress.preview import PREVIEW_DPI, write_preview
-from handoutpress.readability import measure
-from handoutpress.render import PAPER_SIZES, SIZES, THEMES, StyleOptions
 from handoutpress.reviews import load_review
+from handoutpress.styles import PAPER_SIZES, SIZES, THEMES, StyleOptions
 
 #: Errors a user can cause and fix; anything else is a bug and keeps its traceback.
 USER_ERRORS = (
@@ -187,6 +185,8 @@ def cmd_preview(project: Project, args: argparse.Namespace) -> None:
 
 def cmd_report(project: Project, args: argparse.Namespace) -> None:
     """Reading level of each English handout, and its pages when it has been built."""
+    from handoutpress.readability import measure  # textstat: only for this report
+
     collection = load_collection(project.handouts_dir, project.root)
     entries = Manifest.load(Path(args.out)).entries
     columns = ("words", "sentences", "avg", "longest", "grade", "pages")
@@ -272,6 +272,8 @@ def cmd_check(project: Project, args: argparse.Namespace) -> None:
         if not pdfs:
             print(f"error: no PDFs under {args.pdfs}: build them first", file=sys.stderr)
             raise Failed(1)
+        from handoutpress.checks import audit_pdf, expectations_for  # pdfplumber, pikepdf, pdfium
+
         expectations = [expectations_for(pdf, args.paper) for pdf in pdfs]
         with ProcessPoolExecutor(max_workers=args.jobs or os.cpu_count() or 1) as pool:
             audits = list(pool.map(audit_pdf, pdfs, expectations))

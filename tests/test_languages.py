@@ -17,7 +17,7 @@ from handoutpress.cli import main
 from handoutpress.clinic import Clinic
 from handoutpress.content import load_collection
 from handoutpress.locales import language
-from handoutpress.render import StyleOptions
+from handoutpress.styles import StyleOptions
 
 from .conftest import REPO
 
