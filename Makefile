@@ -7,7 +7,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 # libharfbuzz-subset0: fast font subsetting (WeasyPrint falls back to fontTools, ~10 s per CJK PDF).
 # fonts-noto-cjk: Chinese has no font package on PyPI. python3-venv: Debian's Python needs it for venv.
-SYSTEM_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk
+# gettext: GNU msgfmt, which the tests run over every catalog (the standard tools must accept them).
+SYSTEM_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk gettext
 
 .PHONY: pdfs test system lint clean
 
