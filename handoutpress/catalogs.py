@@ -18,6 +18,7 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import PoFileError, read_po, unescape, write_po
 
+from handoutpress.content import display_path
 from handoutpress.files import write_atomic
 from handoutpress.locales import SOURCE_LANGUAGE, Language, UnknownLanguage, language
 from handoutpress.posyntax import syntax_error
@@ -112,7 +113,9 @@ def init_catalog(root: Path, locales_dir: Path, pot: Path, code: str) -> Path:
         raise ValueError("English is the source language: its text is the handouts themselves")
     target = catalog_path(locales_dir, lang.code)
     if target.exists():
-        raise FileExistsError(f"{target} already exists: run `update` to refresh it")
+        display = display_path(target, root)
+        raise CatalogError(display, 1, "already exists: run `python build_pdfs.py update` to refresh it")
+    read_template(pot, display_path(pot, root))  # a missing template: say to run extract
     _pybabel(root, "init", "-i", str(pot), "-d", str(locales_dir), "-D", DOMAIN, "-l", lang.code)
     return target
 
@@ -161,12 +164,13 @@ def _take_previous_ids(catalog: Catalog) -> dict[str | tuple[str, ...], list[str
     return found
 
 
-def read_template(pot: Path) -> Catalog:
+def read_template(pot: Path, display: str | None = None) -> Catalog:
     try:
         with pot.open("rb") as fh:
             return read_po(fh)
     except FileNotFoundError as exc:
-        raise CatalogError(pot, 1, "missing: run `python build_pdfs.py extract` first") from exc
+        message = "missing: run `python build_pdfs.py extract` first"
+        raise CatalogError(display or pot, 1, message) from exc
 
 
 def update_catalogs(locales_dir: Path, pot: Path) -> list[Path]:

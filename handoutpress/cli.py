@@ -42,9 +42,9 @@ from handoutpress.clinic import CLINIC_FILE, Clinic, load_clinic
 from handoutpress.content import ContentError, Problem, display_path, load_collection
 from handoutpress.extract import extract_catalog, same_messages
 from handoutpress.files import os_error_line
-from handoutpress.fonts import FontError
+from handoutpress.fonts import SCRIPT_FONTS, FontError
 from handoutpress.lint import LintProblem, lint_catalog
-from handoutpress.locales import SOURCE_LANGUAGE, UnknownLanguage
+from handoutpress.locales import SOURCE_LANGUAGE, UnknownLanguage, language
 from handoutpress.manifest import MANIFEST, Manifest, merge
 from handoutpress.preview import PREVIEW_DPI, write_preview
 from handoutpress.readability import measure
@@ -214,7 +214,14 @@ def cmd_extract(project: Project, args: argparse.Namespace) -> None:
 
 
 def cmd_init(project: Project, args: argparse.Namespace) -> None:
-    print(f"created {init_catalog(project.root, project.locales_dir, project.pot, args.language)}")
+    po = init_catalog(project.root, project.locales_dir, project.pot, args.language)
+    print(f"created {display_path(po, project.root)}")
+    script = catalog_language(po).script
+    if script not in SCRIPT_FONTS:  # say it now, not after the translation is done
+        print(
+            f"note    no font is configured for the {script} script yet: the maintainers must add "
+            "one before this language can be built (check names it too)"
+        )
 
 
 def cmd_update(project: Project, args: argparse.Namespace) -> None:
@@ -291,7 +298,7 @@ def cmd_check(project: Project, args: argparse.Namespace) -> None:
                 errors += 1
         print(f"checked {len(pdfs)} PDFs: {errors} problems")
     else:
-        problems, catalogs = lint_project(project, args.strict)
+        problems, catalogs = lint_project(project, args.strict, _split(args.lang))
         for problem in problems:
             print(problem, file=sys.stderr)
         errors = sum(not getattr(problem, "warning", False) for problem in problems)
@@ -300,9 +307,11 @@ def cmd_check(project: Project, args: argparse.Namespace) -> None:
         raise Failed(1)
 
 
-def lint_project(project: Project, strict: bool) -> tuple[list[Problem | LintProblem], int]:
-    """Every problem of the content, the template, each catalog and each review record, at once,
-    and the number of catalogs: a translator fixes them all in one pass."""
+def lint_project(
+    project: Project, strict: bool, langs: Sequence[str] | None = None
+) -> tuple[list[Problem | LintProblem], int]:
+    """Every problem of the content, the template, each catalog (or those of `langs`) and each
+    review record, at once, and the number of catalogs: a translator fixes them all in one pass."""
     problems: list[Problem | LintProblem] = []
     template = None
     try:
@@ -316,6 +325,15 @@ def lint_project(project: Project, strict: bool) -> tuple[list[Problem | LintPro
         else:
             template = read_template(project.pot)
     codes = catalog_languages(project.locales_dir)
+    if langs:
+        wanted = [language(code).code for code in langs]
+        if missing := [code for code in wanted if code not in codes]:
+            folder = display_path(project.locales_dir, project.root)
+            raise ValueError(
+                f"no catalog for {missing[0]!r} in {folder}/: "
+                f"run `python build_pdfs.py init {missing[0]}` first"
+            )
+        codes = wanted
     for code in codes:
         po = catalog_path(project.locales_dir, code)
         display = display_path(po, project.root)
@@ -378,6 +396,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--pdfs", metavar="DIR", help="audit every PDF under DIR instead")
     c.add_argument("--paper", choices=PAPER_SIZES, help="with --pdfs: the paper every PDF must be")
     c.add_argument("--strict", action="store_true", help="fuzzy and untranslated entries are errors")
+    c.add_argument("--lang", action="append", help="only these catalogs, e.g. de (default: all)")
     c.set_defaults(func=cmd_check)
     p = sub.add_parser("preview", help="PNG pictures of a handout's pages, to look at before printing")
     p.add_argument("handout", help="handout id, e.g. overview")

@@ -44,8 +44,9 @@ def os_error_line(exc: OSError, path: Path | None = None) -> str:
 
     `path` is the file the caller was making: clearer than the temporary file an error names, and
     a full disk fails a write without naming any file."""
+    if exc.strerror is None:  # raised with a message of its own, which says it all
+        return str(exc)
     name = path or exc.filename
-    reason = (exc.strerror or str(exc)).lower()
     advice = _ADVICE.get(exc.errno or 0)
     where = f"{name}: " if name else ""
-    return f"{where}{reason}" + (f": {advice}" if advice else "")
+    return f"{where}{exc.strerror.lower()}" + (f": {advice}" if advice else "")

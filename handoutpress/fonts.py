@@ -226,7 +226,10 @@ def covering_font(script: str, texts: Iterable[str], cache_dir: Path) -> FontSou
     texts = list(texts)
     candidates = SCRIPT_FONTS.get(script)
     if not candidates:
-        raise FontError(f"no font is configured for the {script} script: add one to SCRIPT_FONTS")
+        raise FontError(
+            f"no font is configured for the {script} script yet: ask the maintainers to add one "
+            "(SCRIPT_FONTS in handoutpress/fonts.py)"
+        )
     everything = "".join(texts)
     for source in candidates:
         regular = _source_file(source, WEIGHTS[0], cache_dir)

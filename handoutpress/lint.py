@@ -139,8 +139,8 @@ def lint_catalog(
             LintProblem(
                 where,
                 stale,
-                "not as `update` writes it (the English changed, or an editor wrapped lines its "
-                "own way): run `python build_pdfs.py update`",
+                "not as `update` writes it (new English, an editor's own line wrapping, or #| "
+                "lines of an entry no longer fuzzy): run `python build_pdfs.py update`",
             )
         )
     if catalog.locale_identifier and catalog.locale_identifier != lang.code:

@@ -33,6 +33,15 @@ LANGUAGE_CASES = {
         ["preview", "sample", "--lang", "xx"],
         "error: unknown language code 'xx': use a code Babel knows, such as es, fr, vi, zh_Hans",
     ),
+    "start a language that has a catalog": (
+        ["init", "es"],
+        "locales/es/LC_MESSAGES/handouts.po:1: already exists: run `python build_pdfs.py update` "
+        "to refresh it",
+    ),
+    "check a language without a catalog": (
+        ["check", "--lang", "de"],
+        "error: no catalog for 'de' in locales/: run `python build_pdfs.py init de` first",
+    ),
     "build a language without a catalog": (
         ["build", "--lang", "de"],
         "error: no catalog for 'de' in locales/: run `python build_pdfs.py init de` first",

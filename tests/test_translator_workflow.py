@@ -36,6 +36,35 @@ def changed_lines(before: str, after: str) -> list[str]:
     return [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
 
 
+def test_init_needs_the_template_names_the_catalog_and_warns_of_a_script_without_font(
+    mini, capsys
+) -> None:
+    root = ["--root", str(mini.root)]
+    assert main([*root, "init", "de"]) == 1
+    assert capsys.readouterr().err == (
+        "locales/handouts.pot:1: missing: run `python build_pdfs.py extract` first\n"
+    )
+    assert main([*root, "extract"]) == 0
+    capsys.readouterr()
+    assert main([*root, "init", "de"]) == 0
+    assert capsys.readouterr().out == "created locales/de/LC_MESSAGES/handouts.po\n"
+    assert main([*root, "init", "th"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "created locales/th/LC_MESSAGES/handouts.po",
+        "note    no font is configured for the Thai script yet: the maintainers must add one "
+        "before this language can be built (check names it too)",
+    ]
+    # check --lang looks at one translator's catalog; without it, every catalog.
+    no_font = (
+        "locales/th/LC_MESSAGES/handouts.po:1: no font is configured for the Thai script yet: ask "
+        "the maintainers to add one (SCRIPT_FONTS in handoutpress/fonts.py)"
+    )
+    assert main([*root, "check", "--lang", "de"]) == 0
+    assert no_font not in capsys.readouterr().err
+    assert main([*root, "check"]) == 1
+    assert no_font in capsys.readouterr().err.splitlines()
+
+
 def test_update_marks_changes_keeps_removed_strings_and_changes_nothing_else(mini_es, capsys) -> None:
     root = ["--root", str(mini_es.root)]
     po = mini_es.root / PO
@@ -50,8 +79,8 @@ def test_update_marks_changes_keeps_removed_strings_and_changes_nothing_else(min
     line, message = err.removeprefix(f"{PO}:").split(": ", 1)
     assert line in ("10", "30")  # the template's new date when the clock moved on, else the entry
     assert message == (
-        "not as `update` writes it (the English changed, or an editor wrapped lines its own way): "
-        "run `python build_pdfs.py update`"
+        "not as `update` writes it (new English, an editor's own line wrapping, or #| lines of an "
+        "entry no longer fuzzy): run `python build_pdfs.py update`"
     )
 
     assert main([*root, "update"]) == 0
