@@ -10,13 +10,16 @@ BIN := $(VENV)/bin
 # gettext: GNU msgfmt, which the tests run over every catalog (the standard tools must accept them).
 SYSTEM_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk gettext
 
-.PHONY: pdfs test system lint clean
+.PHONY: pdfs test setup system lint clean
 
 # Every handout in every language, in both print sizes and both themes (dist/<lang>/<id>[.variant].pdf).
 VARIANTS := --size standard --size extra-large --theme default --theme reverse
 
 pdfs: $(VENV)/.installed
 	$(BIN)/python build_pdfs.py $(VARIANTS)
+
+# Only the environment, for translators (TRANSLATING.md): no PDFs, no test run.
+setup: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m ruff check .
