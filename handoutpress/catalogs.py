@@ -165,6 +165,7 @@ def _take_previous_ids(catalog: Catalog) -> dict[str | tuple[str, ...], list[str
 
 
 def read_template(pot: Path, display: str | None = None) -> Catalog:
+    """The template catalog (`locales/handouts.pot`); when it is missing, say how to make it."""
     try:
         with pot.open("rb") as fh:
             return read_po(fh)

@@ -50,7 +50,7 @@ def _source(message: Message) -> str:
     return message.id if isinstance(message.id, str) else " ".join(message.id)
 
 
-def placeholder_problem(english: str, text: str) -> str | None:
+def _placeholder_problem(english: str, text: str) -> str | None:
     """How `text` fails to keep the English's `{placeholders}` exactly, or None."""
     if sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(english)):
         return None
@@ -100,7 +100,7 @@ def unprintable(catalog: Catalog, path: str, script: str, cache_dir: Path) -> li
         english = _source(message)
         for text in _strings(message):
             printed[text] = message.lineno or 1
-            if wrong := placeholder_problem(english, text):
+            if wrong := _placeholder_problem(english, text):
                 out.append(
                     LintProblem(path, printed[text], f"{wrong} in translation of {english[:60]!r}")
                 )
