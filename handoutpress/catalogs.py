@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def read_catalog(path: Path, display: str | None = None) -> Catalog:
     if problem := syntax_error(text):
         raise CatalogError(where, problem.line, f"catalog syntax error: {problem.message}")
     try:
-        catalog = read_po(io.BytesIO(data), abort_invalid=True)
+        catalog = read_po(io.BytesIO(_babel_readable(data)), abort_invalid=True)
     except PoFileError as exc:
         raise CatalogError(where, _line_of(exc), f"catalog syntax error: {exc}") from exc
     if catalog.charset.lower() not in ("utf-8", "utf8"):
@@ -76,6 +77,12 @@ def read_catalog(path: Path, display: str | None = None) -> Catalog:
             "so set charset=UTF-8 in its Content-Type line",
         )
     return catalog
+
+
+def _babel_readable(data: bytes) -> bytes:
+    """The catalog without `#~|` lines, the previous msgid of an obsolete entry that GNU msgmerge
+    (and so Poedit) writes and Babel cannot read; blank lines keep every other line number."""
+    return re.sub(rb"(?m)^#~\|[^\n]*", b"", data)
 
 
 def header_line(text: str, field: str) -> int:
@@ -128,8 +135,8 @@ def merged_catalog(po: Path, template: Catalog, display: str | None = None) -> b
     same inputs always give the same bytes and a diff shows only what changed.
     """
     read_catalog(po, display)  # refuse a broken catalog with its line before merging it
-    with po.open("rb") as fh:
-        catalog = read_po(fh, locale=po.parent.parent.name, domain=DOMAIN)
+    data = _babel_readable(po.read_bytes())
+    catalog = read_po(io.BytesIO(data), locale=po.parent.parent.name, domain=DOMAIN)
     previous = _take_previous_ids(catalog)
     catalog.update(template, update_header_comment=False, update_creation_date=True)
     for message in catalog:

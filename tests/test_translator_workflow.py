@@ -123,6 +123,20 @@ def test_update_marks_changes_keeps_removed_strings_and_changes_nothing_else(min
     assert 'msgid "First section"\nmsgstr "Primera parte"' in po.read_text()
 
 
+def test_a_catalog_updated_by_gnu_msgmerge_is_read_and_update_tidies_it(mini_es, capsys) -> None:
+    """msgmerge (Poedit's "update from POT") keeps the previous msgid of an obsolete fuzzy entry
+    as `#~|`, which Babel cannot read: such a catalog is valid, and update drops those lines."""
+    po = mini_es.root / PO
+    canonical = po.read_text()
+    po.write_text(
+        canonical + '\n#, fuzzy\n#~| msgid "Old part"\n#~ msgid "Gone part"\n#~ msgstr "Parte"\n'
+    )
+    assert main(["--root", str(mini_es.root), "status"]) == 0
+    assert main(["--root", str(mini_es.root), "update"]) == 0
+    assert "#~|" not in po.read_text()
+    assert po.read_text().endswith('\n#~ msgid "Gone part"\n#~ msgstr "Parte"\n\n')  # obsolete: kept
+
+
 def test_update_writes_what_pybabel_update_writes(mini_es, tmp_path) -> None:
     """`update` is Babel's merge in-process: a translator may run `pybabel update --previous` too."""
     change_the_english(mini_es)
