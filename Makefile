@@ -7,15 +7,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 # libharfbuzz-subset0: fast font subsetting (WeasyPrint falls back to fontTools, ~10 s per CJK PDF).
 # fonts-noto-cjk: Chinese has no font package on PyPI. python3-venv: Debian's Python needs it for venv.
-SYSTEM_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk
+# gettext: GNU msgfmt, which the tests run over every catalog (the standard tools must accept them).
+SYSTEM_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk gettext
 
-.PHONY: pdfs test system lint clean
+.PHONY: pdfs test setup system lint clean
 
 # Every handout in every language, in both print sizes and both themes (dist/<lang>/<id>[.variant].pdf).
 VARIANTS := --size standard --size extra-large --theme default --theme reverse
 
 pdfs: $(VENV)/.installed
 	$(BIN)/python build_pdfs.py $(VARIANTS)
+
+# Only the environment, for translators (TRANSLATING.md): no PDFs, no test run.
+setup: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m ruff check .

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import signal
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -22,6 +23,8 @@ from babel.messages.pofile import read_po
 
 from handoutpress import __version__
 from handoutpress.catalogs import (
+    CatalogError,
+    catalog_language,
     catalog_languages,
     catalog_path,
     catalog_status,
@@ -30,8 +33,10 @@ from handoutpress.catalogs import (
     read_catalog,
 )
 from handoutpress.clinic import Clinic
-from handoutpress.content import Collection, Handout, load_collection
-from handoutpress.fonts import choose_font, font_fingerprint
+from handoutpress.content import Collection, Handout, display_path, load_collection
+from handoutpress.files import os_error_line, write_atomic
+from handoutpress.fonts import FontError, choose_font, font_fingerprint
+from handoutpress.lint import unprintable
 from handoutpress.locales import SOURCE_LANGUAGE, Language, language
 from handoutpress.manifest import Manifest
 from handoutpress.reviews import Review, load_review
@@ -138,26 +143,23 @@ class BuildReport:
 WEASYPRINT_VERSION = version("weasyprint")
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder and an atomic rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def remove_partial_files(out_dir: Path) -> None:
     """Delete temporary files a killed build left behind (never a finished PDF)."""
     if out_dir.is_dir():
-        for part in out_dir.glob("*/.*.pdf.*.part"):
+        for part in [*out_dir.glob(".*.part"), *out_dir.glob("*/.*.part")]:
             part.unlink(missing_ok=True)
+
+
+def ensure_writable(out_dir: Path) -> None:
+    """Fail once, before any work, when the output folder cannot take a file (read-only, no
+    permission), instead of once for every PDF; raises the OSError naming the folder."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".write-test.", suffix=".part", dir=out_dir)
+    except OSError as exc:
+        raise type(exc)(exc.errno, exc.strerror, str(out_dir)) from exc
+    os.close(fd)
+    os.unlink(probe)
 
 
 def plan_languages(
@@ -172,7 +174,7 @@ def plan_languages(
             lang = language(code)
             if lang.code not in available:
                 raise ValueError(
-                    f"no catalog for {code!r} in {project.locales_dir}: "
+                    f"no catalog for {code!r} in {display_path(project.locales_dir, project.root)}/: "
                     f"run `python build_pdfs.py init {lang.code}` first"
                 )
             codes.append(lang.code)
@@ -182,14 +184,19 @@ def plan_languages(
             plans.append(LanguagePlan(code, {}, review=SOURCE_REVIEW))
             continue
         po = catalog_path(project.locales_dir, code)
-        status = catalog_status(code, read_catalog(po))
+        display = display_path(po, project.root)
+        script = catalog_language(po, display).script
+        catalog = read_catalog(po, display)
+        if broken := unprintable(catalog, display, script, project.cache_dir):
+            raise CatalogError(broken[0].path, broken[0].line, broken[0].message)
+        status = catalog_status(code, catalog)
         translations = load_translations(compile_catalog(po, project.cache_dir))
         review = load_review(project.locales_dir, code)
         plan = LanguagePlan(code, translations, status.percent, status.missing, review, allow_incomplete)
         if status.missing and not allow_incomplete:
             notes.append(
                 f"{code}: not built, {status.missing} of {status.total} strings are untranslated "
-                f"or fuzzy ({status.percent:.0f}% done); finish {po} or pass --allow-incomplete"
+                f"or fuzzy ({status.percent:.0f}% done); finish {display} or pass --allow-incomplete"
             )
             continue
         plans.append(plan)
@@ -333,6 +340,13 @@ def _init_worker(
     _plans = plans
 
 
+def _init_pool_worker(*args: object) -> None:
+    """A worker of the process pool: Ctrl-C is for the main process, which stops handing out jobs;
+    the worker finishes the PDF it is writing instead of dying with a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _init_worker(*args)  # type: ignore[arg-type]
+
+
 def _run_job(job: Job, path: Path, key: str) -> Outcome:
     """Render and write one PDF; any failure is returned, never raised, so the others finish."""
     assert _worker is not None
@@ -342,6 +356,10 @@ def _run_job(job: Job, path: Path, key: str) -> Outcome:
         write_atomic(path, data)
         digest = hashlib.sha256(data).hexdigest()
         return Outcome(job, path, True, pages, len(data), key=key, sha256=digest)
+    except OSError as exc:  # a full disk, a folder without permission: say what to do
+        return Outcome(job, path, False, error=os_error_line(exc, path), key=key)
+    except FontError as exc:  # the message names the font, the string and what to do
+        return Outcome(job, path, False, error=str(exc), key=key)
     except Exception as exc:  # reported with the job's handout and language
         return Outcome(job, path, False, error=f"{type(exc).__name__}: {exc}", key=key)
 
@@ -380,6 +398,7 @@ def build(
     plans, notes = plan_languages(project, langs, allow_incomplete)
     template_msgids = template_messages(project)
     manifest = Manifest.load(out_dir)
+    ensure_writable(out_dir)
     remove_partial_files(out_dir)
     report = BuildReport(skipped_languages=notes)
     todo: list[tuple[Job, Path, str]] = []
@@ -421,12 +440,16 @@ def build(
     elif todo:
         with ProcessPoolExecutor(
             max_workers=jobs,
-            initializer=_init_worker,
+            initializer=_init_pool_worker,
             initargs=(project, clinic, by_code, allow_incomplete),
         ) as pool:
             futures = [pool.submit(_run_job, job, path, key) for job, path, key in todo]
-            for future in futures:  # in job order: results come back in a stable order
-                finish(future.result())
+            try:
+                for future in futures:  # in job order: results come back in a stable order
+                    finish(future.result())
+            except KeyboardInterrupt:  # keep what is finished, start nothing new
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
     for outcome in report.outcomes:
         if outcome.skipped:
             manifest.record(outcome, reviews[outcome.job.lang])

@@ -27,20 +27,23 @@ from handoutpress.build import (
 )
 from handoutpress.catalogs import (
     CatalogError,
+    catalog_language,
     catalog_languages,
     catalog_path,
     catalog_status,
-    catalogs_outdated,
     compile_catalog,
     init_catalog,
+    outdated_line,
     read_catalog,
+    read_template,
     update_catalogs,
 )
 from handoutpress.clinic import CLINIC_FILE, Clinic, load_clinic
-from handoutpress.content import ContentError, load_collection
+from handoutpress.content import ContentError, Problem, display_path, load_collection
 from handoutpress.extract import extract_catalog, same_messages
-from handoutpress.fonts import FontError
-from handoutpress.lint import lint_catalog
+from handoutpress.files import os_error_line
+from handoutpress.fonts import SCRIPT_FONTS, FontError
+from handoutpress.lint import LintProblem, lint_catalog
 from handoutpress.locales import SOURCE_LANGUAGE, UnknownLanguage, language
 from handoutpress.manifest import MANIFEST, Manifest, merge
 from handoutpress.preview import PREVIEW_DPI, write_preview
@@ -212,22 +215,37 @@ def cmd_extract(project: Project, args: argparse.Namespace) -> None:
 
 
 def cmd_init(project: Project, args: argparse.Namespace) -> None:
-    print(f"created {init_catalog(project.root, project.locales_dir, project.pot, args.language)}")
+    po = init_catalog(project.root, project.locales_dir, project.pot, args.language)
+    print(f"created {display_path(po, project.root)}")
+    script = catalog_language(po).script
+    if script not in SCRIPT_FONTS:  # say it now, not after the translation is done
+        print(
+            f"note    no font is configured for the {script} script yet: the maintainers must add "
+            "one before this language can be built (check names it too)"
+        )
 
 
 def cmd_update(project: Project, args: argparse.Namespace) -> None:
     if args.check:
-        if catalogs_outdated(project.root, project.locales_dir, project.pot):
-            print(
-                f"catalogs in {project.locales_dir} are out of date with {project.pot}: "
-                "run `python build_pdfs.py extract` then `python build_pdfs.py update`",
-                file=sys.stderr,
-            )
+        template = read_template(project.pot)
+        stale = 0
+        for code in catalog_languages(project.locales_dir):
+            po = catalog_path(project.locales_dir, code)
+            display = display_path(po, project.root)
+            if (line := outdated_line(po, template, display)) is not None:
+                print(
+                    f"{display}:{line}: out of date: run `python build_pdfs.py update`", file=sys.stderr
+                )
+                stale += 1
+        if stale:
             raise Failed(1)
         print("catalogs are up to date")
         return
-    for path in update_catalogs(project.root, project.locales_dir, project.pot):
-        print(f"updated {path}")
+    changed = update_catalogs(project.locales_dir, project.pot)
+    for path in changed:
+        print(f"updated {display_path(path, project.root)}")
+    if not changed:
+        print("catalogs are up to date")
 
 
 def cmd_compile(project: Project, args: argparse.Namespace) -> None:
@@ -239,12 +257,15 @@ def cmd_compile(project: Project, args: argparse.Namespace) -> None:
 def cmd_status(project: Project, args: argparse.Namespace) -> None:
     rows = []
     for code in catalog_languages(project.locales_dir):
-        status = catalog_status(code, read_catalog(catalog_path(project.locales_dir, code)))
+        po = catalog_path(project.locales_dir, code)
+        display = display_path(po, project.root)
+        lang = catalog_language(po, display)
+        status = catalog_status(code, read_catalog(po, display))
         review = load_review(project.locales_dir, code)
         rows.append(
             {
                 "language": code,
-                "name": language(code).native_name,
+                "name": lang.native_name,
                 "translated": status.translated,
                 "fuzzy": status.fuzzy,
                 "untranslated": status.untranslated,
@@ -290,29 +311,51 @@ def cmd_check(project: Project, args: argparse.Namespace) -> None:
             print(f"smallest text: {size:.1f} pt ({small.path} page {small.smallest.page})")
             print(f"lowest contrast: {ratio:.2f}:1 ({faint.path} page {faint.faintest.page})")
     else:
-        load_collection(project.handouts_dir, project.root)
-        if _pot_outdated(project):
-            print(
-                f"{project.pot}:1: out of date with handouts/ and templates/: run extract",
-                file=sys.stderr,
-            )
-            errors += 1
-        elif catalogs_outdated(project.root, project.locales_dir, project.pot):
-            print(
-                f"{project.locales_dir}: catalogs out of date with {project.pot}: run update",
-                file=sys.stderr,
-            )
-            errors += 1
-        codes = catalog_languages(project.locales_dir)
-        for code in codes:
-            for problem in lint_catalog(
-                catalog_path(project.locales_dir, code), project.cache_dir, args.strict
-            ):
-                print(problem, file=sys.stderr)
-                errors += not problem.warning
-        print(f"checked content and {len(codes)} catalogs: {errors} errors")
+        problems, catalogs = lint_project(project, args.strict, _split(args.lang))
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        errors = sum(not getattr(problem, "warning", False) for problem in problems)
+        print(f"checked content and {catalogs} catalogs: {errors} errors")
     if errors:
         raise Failed(1)
+
+
+def lint_project(
+    project: Project, strict: bool, langs: Sequence[str] | None = None
+) -> tuple[list[Problem | LintProblem], int]:
+    """Every problem of the content, the template, each catalog (or those of `langs`) and each
+    review record, at once, and the number of catalogs: a translator fixes them all in one pass."""
+    problems: list[Problem | LintProblem] = []
+    template = None
+    try:
+        load_collection(project.handouts_dir, project.root)
+    except ContentError as exc:
+        problems += exc.problems  # the template cannot be extracted from broken content
+    else:
+        if _pot_outdated(project):
+            message = "out of date with handouts/ and templates/: run extract, then update"
+            problems.append(LintProblem(display_path(project.pot, project.root), 1, message))
+        else:
+            template = read_template(project.pot)
+    codes = catalog_languages(project.locales_dir)
+    if langs:
+        wanted = [language(code).code for code in langs]
+        if missing := [code for code in wanted if code not in codes]:
+            folder = display_path(project.locales_dir, project.root)
+            raise ValueError(
+                f"no catalog for {missing[0]!r} in {folder}/: "
+                f"run `python build_pdfs.py init {missing[0]}` first"
+            )
+        codes = wanted
+    for code in codes:
+        po = catalog_path(project.locales_dir, code)
+        display = display_path(po, project.root)
+        problems += lint_catalog(po, project.cache_dir, strict, display, template)
+        try:
+            load_review(project.locales_dir, code)
+        except ContentError as exc:
+            problems += exc.problems
+    return problems, len(codes)
 
 
 def _pot_outdated(project: Project) -> bool:
@@ -367,6 +410,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--paper", choices=PAPER_SIZES, help="with --pdfs: the paper every PDF must be")
     c.add_argument("--strict", action="store_true", help="fuzzy and untranslated entries are errors")
     c.add_argument("--jobs", type=int, help="with --pdfs: parallel workers (default: one per core)")
+    c.add_argument("--lang", action="append", help="only these catalogs, e.g. de (default: all)")
     c.set_defaults(func=cmd_check)
     p = sub.add_parser("preview", help="PNG pictures of a handout's pages, to look at before printing")
     p.add_argument("handout", help="handout id, e.g. overview")
@@ -418,9 +462,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.func(project, args)
     except Failed as failed:
         return failed.code
+    except KeyboardInterrupt:
+        print(
+            "interrupted: finished PDFs are kept; run the same command again to do the rest",
+            file=sys.stderr,
+        )
+        return 130
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+        return 1
+    except CatalogError as exc:  # already "file:line: what to do"
+        print(exc, file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: {os_error_line(exc)}", file=sys.stderr)
         return 1
     except USER_ERRORS as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc  # no repr quotes

@@ -23,6 +23,8 @@ PLACEHOLDERS = frozenset({"clinic_name", "clinic_phone", "clinic_website", "clin
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 #: A content file bigger than this is refused before parsing: no handout needs it, a hostile one might.
 MAX_FILE_BYTES = 256 * 1024
+#: Lists and mappings inside each other: a handout uses 5 levels (sections, body, list, text).
+MAX_DEPTH = 20
 LIBRARY_FILE = "library.yaml"
 SECTIONS_DIR = "sections"
 
@@ -139,7 +141,8 @@ class YamlReader:
         self, node: yaml.Node, where: str, required: set[str], optional: set[str] = frozenset()
     ) -> dict[str, yaml.Node] | None:
         if not isinstance(node, yaml.MappingNode):
-            self.problem(node, where, f"expected a mapping with {', '.join(sorted(required))}")
+            keys = ", ".join(sorted(required) or sorted(optional))
+            self.problem(node, where, f"expected a mapping with the keys {keys}")
             return None
         out: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
@@ -226,6 +229,7 @@ class YamlReader:
         return Section(heading, blocks, shared_id) if heading else None
 
 
+TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep: a handout needs far fewer"
 #: libyaml's parser when PyYAML was built with it (ten times faster), else the pure-Python one.
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -235,11 +239,16 @@ def read_yaml(path: Path, display: str, reader: YamlReader) -> yaml.Node | None:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            reader.problem(None, "", f"file is {size} bytes, over the {MAX_FILE_BYTES} limit: split it")
+            limit = f"{MAX_FILE_BYTES // 1024} KB"
+            message = f"file is {size // 1024} KB, over the {limit} limit: a handout is a few KB"
+            reader.problem(None, "", message)
             return None
-        text = path.read_bytes().decode("utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        reader.problem(None, "", f"not UTF-8 text (byte {exc.start}): save the file as UTF-8")
+        line = data[: exc.start].count(b"\n") + 1
+        message = f"byte {data[exc.start]:#04x} is not UTF-8: save the file as UTF-8"
+        reader.problems.append(Problem(reader.path, line, "", message))
         return None
     except OSError as exc:
         reader.problem(None, "", f"cannot read the file: {exc.strerror}")
@@ -248,20 +257,29 @@ def read_yaml(path: Path, display: str, reader: YamlReader) -> yaml.Node | None:
 
 
 def _compose_text(text: str, reader: YamlReader) -> yaml.Node | None:
-    """Parse YAML text into nodes; aliases are refused (they serve no handout, and can explode)."""
+    """Parse YAML text into nodes. Aliases are refused (they serve no handout, and can explode), and
+    so is nesting deeper than any handout needs: PyYAML builds nodes recursively and would crash."""
     try:
+        depth = 0
         for event in yaml.parse(text, Loader=LOADER):
+            line = event.start_mark.line + 1
             if isinstance(event, yaml.AliasEvent):
-                line = event.start_mark.line + 1
-                reader.problems.append(
-                    Problem(reader.path, line, "", "YAML aliases (*name) are not allowed: write it out")
-                )
+                message = "YAML aliases (*name) are not allowed: write it out"
+                reader.problems.append(Problem(reader.path, line, "", message))
+                return None
+            depth += isinstance(event, yaml.CollectionStartEvent)
+            depth -= isinstance(event, yaml.CollectionEndEvent)
+            if depth > MAX_DEPTH:
+                reader.problems.append(Problem(reader.path, line, "", TOO_DEEP))
                 return None
         node = yaml.compose(text, Loader=LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         reason = exc.problem or exc.context or "invalid YAML"
+        if "maximum nesting depth" in reason:  # libyaml's own limit, met before ours while scanning
+            reader.problems.append(Problem(reader.path, line, "", TOO_DEEP))
+            return None
         context = exc.context_mark
         if context is not None and exc.context and context.line + 1 != line:
             # "got <stream end>" points past the file: say where the unclosed part began.
@@ -299,10 +317,7 @@ def translatable_texts(text: str, display: str) -> list[Text]:
             sec_node = fields["sections"]
             if isinstance(sec_node, yaml.SequenceNode):
                 for i, item in enumerate(sec_node.value):
-                    is_include = isinstance(item, yaml.MappingNode) and any(
-                        k.value == "include" for k, _ in item.value
-                    )
-                    if not is_include:
+                    if _include_node(item) is None:
                         section = reader.section(item, f"sections[{i}]")
                         found += _section_texts(section) if section else []
     if reader.problems:
@@ -317,7 +332,8 @@ def _section_texts(section: Section) -> list[Text]:
     return out
 
 
-def _display(path: Path, root: Path) -> str:
+def display_path(path: Path, root: Path) -> str:
+    """A path as the author knows it: relative to the project folder (`handouts/x.yaml`)."""
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
@@ -326,14 +342,30 @@ def _display(path: Path, root: Path) -> str:
 
 def read_section_file(path: Path, root: Path) -> tuple[Section | None, list[Problem]]:
     """Read one shared section file (`handouts/sections/<id>.yaml`)."""
-    reader = YamlReader(_display(path, root))
+    reader = YamlReader(display_path(path, root))
     node = read_yaml(path, reader.path, reader)
-    section = reader.section(node, "", shared_id=path.stem) if node is not None else None
-    return section, reader.problems
+    if node is None:
+        return None, reader.problems
+    include = _include_node(node)
+    if include is not None:
+        # Only a handout includes sections: nothing can include itself or go round in a circle.
+        message = "a shared section cannot include another: copy that text here, or include both"
+        reader.problem(include, "include", f"{message} from the handout")
+        return None, reader.problems
+    return reader.section(node, "", shared_id=path.stem), reader.problems
+
+
+def _include_node(node: yaml.Node) -> yaml.Node | None:
+    """The `include:` key of a mapping, if it has one."""
+    if isinstance(node, yaml.MappingNode):
+        for key, _value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == "include":
+                return key
+    return None
 
 
 def read_library(path: Path, root: Path) -> tuple[Library | None, list[Problem]]:
-    reader = YamlReader(_display(path, root))
+    reader = YamlReader(display_path(path, root))
     node = read_yaml(path, reader.path, reader)
     if node is None:
         return None, reader.problems
@@ -364,7 +396,7 @@ def read_handout_file(
     path: Path, root: Path, library: Library, sections: dict[str, Section]
 ) -> tuple[Handout | None, list[Problem]]:
     """Read one handout, resolving its shared sections and sources."""
-    reader = YamlReader(_display(path, root))
+    reader = YamlReader(display_path(path, root))
     node = read_yaml(path, reader.path, reader)
     if node is None:
         return None, reader.problems
@@ -424,7 +456,7 @@ def _sources(reader: YamlReader, node: yaml.Node, library: Library) -> tuple[Sou
 def _section_or_include(
     reader: YamlReader, node: yaml.Node, where: str, sections: dict[str, Section]
 ) -> Section | None:
-    if isinstance(node, yaml.MappingNode) and any(k.value == "include" for k, _ in node.value):
+    if _include_node(node) is not None:
         fields = reader.mapping(node, where, {"include"})
         if not fields:
             return None
@@ -449,7 +481,7 @@ def load_collection(content_dir: Path, root: Path | None = None) -> Collection:
     problems: list[Problem] = []
     library_path = content_dir / LIBRARY_FILE
     if not library_path.is_file():
-        display = _display(library_path, root)
+        display = display_path(library_path, root)
         raise ContentError([Problem(display, 1, "", "missing: every collection needs a library file")])
     library, found = read_library(library_path, root)
     problems += found
@@ -465,7 +497,7 @@ def load_collection(content_dir: Path, root: Path | None = None) -> Collection:
             if path.name == LIBRARY_FILE:
                 continue
             if path.stem in sections:
-                display = _display(path, root)
+                display = display_path(path, root)
                 problems.append(
                     Problem(display, 1, "", f"id {path.stem!r} is also a shared section: rename one")
                 )
@@ -476,5 +508,5 @@ def load_collection(content_dir: Path, root: Path | None = None) -> Collection:
     if problems:
         raise ContentError(sorted(problems, key=lambda p: (p.path, p.line)))
     if not handouts:
-        raise ContentError([Problem(_display(content_dir, root), 1, "", "no handouts found")])
+        raise ContentError([Problem(display_path(content_dir, root), 1, "", "no handouts found")])
     return Collection(library, tuple(handouts), sections)

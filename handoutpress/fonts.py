@@ -66,7 +66,13 @@ SCRIPT_FONTS: dict[str, tuple[FontSource, ...]] = {
 
 
 class FontError(Exception):
-    """No packaged font can print a language's text; the message names the string and character."""
+    """No packaged font can print a language's text; the message names the string and character.
+
+    `text` is that string, so a caller that knows where it came from (a catalog line) can say so."""
+
+    def __init__(self, message: str, text: str = ""):
+        super().__init__(message)
+        self.text = text
 
 
 @dataclass(frozen=True)
@@ -211,24 +217,24 @@ def prepare_family(source: FontSource, cache_dir: Path, characters: str = "") ->
     return PreparedFont(source.family, f"hp-{_slug(source.family)}{suffix}", tuple(files))
 
 
-def choose_font(
-    script: str, texts: Iterable[str], cache_dir: Path, characters: str = ""
-) -> PreparedFont:
-    """The first font for `script` that has every character of `texts`, prepared for rendering.
+def covering_font(script: str, texts: Iterable[str], cache_dir: Path) -> FontSource:
+    """The first font for `script` that has every character of `texts`, without preparing it.
 
-    `characters` is every character the language may print (its whole catalog), so a subset font
-    is cut once per language, not once per handout. Raises FontError naming the first string and
-    character that no candidate can print.
+    Raises FontError naming the first string and character that no candidate can print, so a
+    catalog can be checked before anything is rendered.
     """
     texts = list(texts)
     candidates = SCRIPT_FONTS.get(script)
     if not candidates:
-        raise FontError(f"no font is configured for the {script} script: add one to SCRIPT_FONTS")
+        raise FontError(
+            f"no font is configured for the {script} script yet: ask the maintainers to add one "
+            "(SCRIPT_FONTS in handoutpress/fonts.py)"
+        )
     everything = "".join(texts)
     for source in candidates:
         regular = _source_file(source, WEIGHTS[0], cache_dir)
         if not missing_characters(regular, everything):
-            return prepare_family(source, cache_dir, characters + everything)
+            return source
     last = _source_file(candidates[-1], WEIGHTS[0], cache_dir)
     for text in texts:
         if missing := missing_characters(last, text):
@@ -236,9 +242,23 @@ def choose_font(
             raise FontError(
                 f"{candidates[-1].family} has no glyph for {char!r} (U+{ord(char):04X}, "
                 f"{unicodedata.name(char, 'unnamed')}) in {text!r}: "
-                "fix the string or add a font that covers it"
+                "fix the string or add a font that covers it",
+                text,
             )
     raise AssertionError("a missing character must be in one of the texts")
+
+
+def choose_font(
+    script: str, texts: Iterable[str], cache_dir: Path, characters: str = ""
+) -> PreparedFont:
+    """The first font for `script` that has every character of `texts`, prepared for rendering.
+
+    `characters` is every character the language may print (its whole catalog), so a subset font
+    is cut once per language, not once per handout.
+    """
+    texts = list(texts)
+    source = covering_font(script, texts, cache_dir)
+    return prepare_family(source, cache_dir, characters + "".join(texts))
 
 
 def font_fingerprint(script: str) -> list[tuple[str, str]]:

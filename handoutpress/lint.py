@@ -14,10 +14,16 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from babel.messages.plurals import get_plural
 
-from handoutpress.catalogs import CatalogError, read_catalog
+from handoutpress.catalogs import (
+    CatalogError,
+    catalog_language,
+    header_line,
+    is_translated,
+    outdated_line,
+    read_catalog,
+)
 from handoutpress.content import CONTROL, PLACEHOLDER
-from handoutpress.fonts import SCRIPT_FONTS, FontError, choose_font
-from handoutpress.locales import language
+from handoutpress.fonts import FontError, covering_font
 
 MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|&[a-zA-Z#][a-zA-Z0-9]*;")
 URL = re.compile(r"(?i)\b(?:https?|ftp|file|data|javascript):|\bwww\.|url\s*\(")
@@ -25,7 +31,7 @@ URL = re.compile(r"(?i)\b(?:https?|ftp|file|data|javascript):|\bwww\.|url\s*\(")
 
 @dataclass(frozen=True)
 class LintProblem:
-    path: Path
+    path: str
     line: int
     message: str
     warning: bool = False
@@ -44,8 +50,16 @@ def _source(message: Message) -> str:
     return message.id if isinstance(message.id, str) else " ".join(message.id)
 
 
-def lint_message(path: Path, message: Message) -> list[LintProblem]:
-    """Problems of one translated entry, compared with its English."""
+def _placeholder_problem(english: str, text: str) -> str | None:
+    """How `text` fails to keep the English's `{placeholders}` exactly, or None."""
+    if sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(english)):
+        return None
+    wanted = ", ".join("{" + p + "}" for p in sorted(set(PLACEHOLDER.findall(english))))
+    return f"placeholders differ from the English (keep exactly: {wanted or 'none'})"
+
+
+def lint_message(path: str, message: Message) -> list[LintProblem]:
+    """Problems of one translated entry that still print as harmless text: marks, markup, URLs."""
     english = _source(message)
     line = message.lineno or 1
     out: list[LintProblem] = []
@@ -56,48 +70,99 @@ def lint_message(path: Path, message: Message) -> list[LintProblem]:
     for text in _strings(message):
         if not text:
             continue
-        if sorted(PLACEHOLDER.findall(text)) != sorted(PLACEHOLDER.findall(english)):
-            wanted = ", ".join("{" + p + "}" for p in sorted(set(PLACEHOLDER.findall(english))))
-            problem(f"placeholders differ from the English (keep exactly: {wanted or 'none'})")
         if text.count("**") % 2:
             problem("unbalanced ** bold mark")
         elif (text.count("**") == 0) != (english.count("**") == 0):
             problem("** bold marks differ from the English")
         if CONTROL.search(text) and not CONTROL.search(english):
             problem("control or bidi-override character")
-        if MARKUP.search(text) and not MARKUP.search(english):
-            problem(f"markup {MARKUP.search(text).group(0)!r} that the English does not have")
-        if URL.search(text) and not URL.search(english):
-            problem(f"link or URL {URL.search(text).group(0)!r} that the English does not have")
+        # `<img src="file:...">` is one problem, not two: markup first, a bare URL otherwise.
+        if (markup := MARKUP.search(text)) and not MARKUP.search(english):
+            problem(f"markup {markup.group(0)!r} that the English does not have")
+        elif (url := URL.search(text)) and not URL.search(english):
+            problem(f"link or URL {url.group(0)!r} that the English does not have")
     return out
 
 
-def lint_catalog(path: Path, cache_dir: Path, strict: bool = False) -> list[LintProblem]:
-    """Every problem in one catalog; fuzzy and untranslated entries are warnings unless `strict`."""
+def unprintable(catalog: Catalog, path: str, script: str, cache_dir: Path) -> list[LintProblem]:
+    """Translated entries that would print the wrong words, so the build refuses them too.
+
+    A lost placeholder drops the clinic's phone number from the page without a sound; an invented one
+    has no value to fill in; a character the font lacks prints as an empty box. Other problems
+    (markup, a URL, a lost `**`) print as harmless text, so only `check` refuses those. Raises
+    FontError when the script has no font installed at all: that is the set-up's problem.
+    """
+    out = []
+    printed: dict[str, int] = {}
+    for message in catalog:
+        if not message.id or not is_translated(message):
+            continue
+        english = _source(message)
+        for text in _strings(message):
+            printed[text] = message.lineno or 1
+            if wrong := _placeholder_problem(english, text):
+                out.append(
+                    LintProblem(path, printed[text], f"{wrong} in translation of {english[:60]!r}")
+                )
     try:
-        catalog: Catalog = read_catalog(path)
+        covering_font(script, printed, cache_dir)
+    except FontError as exc:
+        if not exc.text:
+            raise  # no font at all: a set-up problem, not the catalog's
+        out.append(LintProblem(path, printed[exc.text], str(exc)))
+    return out
+
+
+def lint_catalog(
+    path: Path,
+    cache_dir: Path,
+    strict: bool = False,
+    display: str | None = None,
+    template: Catalog | None = None,
+) -> list[LintProblem]:
+    """Every problem in one catalog; fuzzy and untranslated entries are warnings unless `strict`.
+
+    With `template`, a catalog that `update` would change (new English, or lines wrapped by another
+    editor) is a problem too: committed catalogs stay exactly as `update` writes them.
+    """
+    where = display or str(path)
+    try:
+        catalog: Catalog = read_catalog(path, where)
+        lang = catalog_language(path, where)
+        stale = outdated_line(path, template, where) if template is not None else None
     except CatalogError as exc:
-        location, _, message = str(exc).partition(": ")
-        line = int(location.rsplit(":", 1)[-1]) if location.rsplit(":", 1)[-1].isdigit() else 1
-        return [LintProblem(path, line, message or str(exc))]
-    code = path.parent.parent.name
+        return [LintProblem(where, exc.line, exc.message)]
+    text = path.read_text(encoding="utf-8")
     out: list[LintProblem] = []
-    try:
-        lang = language(code)
-    except ValueError as exc:
-        return [LintProblem(path, 1, str(exc))]
+    if stale is not None:
+        out.append(
+            LintProblem(
+                where,
+                stale,
+                "not as `update` writes it (new English, an editor's own line wrapping, or #| "
+                "lines of an entry no longer fuzzy): run `python build_pdfs.py update`",
+            )
+        )
+    if catalog.locale_identifier and catalog.locale_identifier != lang.code:
+        out.append(
+            LintProblem(
+                where,
+                header_line(text, "Language"),
+                f"the header says Language: {catalog.locale_identifier}, but the catalog is in "
+                f"the {lang.code} folder: set Language: {lang.code}",
+            )
+        )
     # Babel's own count (CLDR tags leave out the implicit "other" form).
     expected = get_plural(lang.locale).num_plurals
     if catalog.num_plurals != expected:
         out.append(
             LintProblem(
-                path,
-                1,
-                f"Plural-Forms has nplurals={catalog.num_plurals}, {code} needs "
-                f"{expected}: copy the header Babel writes for {code}",
+                where,
+                header_line(text, "Plural-Forms"),
+                f"Plural-Forms has nplurals={catalog.num_plurals}, {lang.code} needs "
+                f"{expected}: copy the header Babel writes for {lang.code}",
             )
         )
-    printed = []
     for message in catalog:
         if not message.id:
             continue
@@ -105,24 +170,22 @@ def lint_catalog(path: Path, cache_dir: Path, strict: bool = False) -> list[Lint
         if message.pluralizable and len(strings) != catalog.num_plurals:
             out.append(
                 LintProblem(
-                    path, message.lineno, f"{len(strings)} plural forms, expected {catalog.num_plurals}"
+                    where,
+                    message.lineno,
+                    f"{len(strings)} plural forms, expected {catalog.num_plurals}",
                 )
             )
-        if message.fuzzy or not all(strings):
+        if is_translated(message):
+            out += lint_message(where, message)
+        else:
             state = "fuzzy" if message.fuzzy else "untranslated"
             out.append(
                 LintProblem(
-                    path, message.lineno, f"{state}: {_source(message)[:60]!r}", warning=not strict
+                    where, message.lineno, f"{state}: {_source(message)[:60]!r}", warning=not strict
                 )
             )
-            continue
-        out += lint_message(path, message)
-        printed += strings
-    if lang.script in SCRIPT_FONTS:
-        try:
-            choose_font(lang.script, printed, cache_dir)
-        except FontError as exc:
-            out.append(LintProblem(path, 1, str(exc)))
-    else:
-        out.append(LintProblem(path, 1, f"no font is configured for the {lang.script} script"))
-    return out
+    try:
+        out += unprintable(catalog, where, lang.script, cache_dir)
+    except FontError as exc:
+        out.append(LintProblem(where, 1, str(exc)))
+    return sorted(out, key=lambda p: p.line)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from handoutpress.files import write_atomic
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -61,13 +61,11 @@ class Manifest:
 
     def save(self) -> Path:
         target = self.out_dir / MANIFEST
-        self.out_dir.mkdir(parents=True, exist_ok=True)
         outputs = [self.entries[k] for k in sorted(self.entries)]
         text = json.dumps({"format": FORMAT, "outputs": outputs}, indent=1, ensure_ascii=False)
-        fd, tmp = tempfile.mkstemp(prefix=".manifest.", dir=self.out_dir)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text + "\n")
-        os.replace(tmp, target)
+        data = (text + "\n").encode("utf-8")
+        if not (target.is_file() and target.read_bytes() == data):  # no write when nothing changed
+            write_atomic(target, data)
         return target
 
 

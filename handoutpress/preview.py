@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from handoutpress.build import write_atomic
+from handoutpress.files import write_atomic
 
 #: Dots per inch of a preview: 18 pt text comes out 25 pixels tall, easy to read on a screen.
 PREVIEW_DPI = 100

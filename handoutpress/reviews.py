@@ -2,7 +2,8 @@
 
 `locales/<lang>/translation.yaml` sits beside the catalog. A clinic sees the review status before
 printing (`status`, the build summary, the manifest) and every translated handout prints it, as
-multilingual health libraries require of their translations.
+multilingual health libraries require of their translations. Anyone may send one, so it is read like
+content: every problem with its file and line, never a traceback.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from pathlib import Path
 
 import yaml
 
-from handoutpress.content import ContentError, Problem
+from handoutpress.content import ContentError, YamlReader, display_path, read_yaml
 
 REVIEW_FILE = "translation.yaml"
 STATUSES = ("draft", "reviewed")
+KEYS = {"status", "translated", "reviewer", "glossary"}
 
 
 @dataclass(frozen=True)
@@ -36,24 +38,48 @@ def load_review(locales_dir: Path, code: str) -> Review:
     path = locales_dir / code / REVIEW_FILE
     if not path.exists():
         return Review()
-    display = str(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ContentError([Problem(display, 1, "", f"cannot read the review record: {exc}")]) from exc
-    problems = []
-    unknown = set(data) - {"status", "translated", "reviewer", "glossary"}
-    if unknown:
-        problems.append(Problem(display, 1, "", f"unknown keys {sorted(unknown)}"))
-    status = data.get("status", "draft")
-    if status not in STATUSES:
-        problems.append(Problem(display, 1, "status", f"must be one of {', '.join(STATUSES)}"))
-    if status == "reviewed" and not data.get("reviewer"):
-        problems.append(Problem(display, 1, "reviewer", "a reviewed translation names its reviewer"))
-    translated = data.get("translated")
-    if translated is not None and not isinstance(translated, dt.date):
-        problems.append(Problem(display, 1, "translated", "expected a date like 2026-11-25"))
-    if problems:
-        raise ContentError(problems)
-    glossary = {str(k): str(v) for k, v in (data.get("glossary") or {}).items()}
-    return Review(status, translated, str(data.get("reviewer") or ""), glossary)
+    reader = YamlReader(display_path(path, locales_dir.parent))
+    node = read_yaml(path, reader.path, reader)
+    fields = reader.mapping(node, "", set(), KEYS) if node is not None else None
+    review = _review(reader, fields or {})
+    if reader.problems:
+        raise ContentError(reader.problems)
+    return review
+
+
+def _review(reader: YamlReader, fields: dict[str, yaml.Node]) -> Review:
+    status = "draft"
+    if "status" in fields:
+        status = reader.string(fields["status"], "status") or "draft"
+        if status not in STATUSES:
+            reader.problem(fields["status"], "status", f"must be one of {', '.join(STATUSES)}")
+    reviewer = _optional_text(reader, fields.get("reviewer"), "reviewer")
+    if status == "reviewed" and not reviewer:
+        reader.problem(fields["status"], "reviewer", "a reviewed translation names its reviewer")
+    translated = None
+    if "translated" in fields:
+        node = fields["translated"]
+        try:
+            translated = dt.date.fromisoformat(node.value if isinstance(node, yaml.ScalarNode) else "")
+        except ValueError:
+            reader.problem(node, "translated", "expected a date like 2026-11-25")
+    glossary: dict[str, str] = {}
+    node = fields.get("glossary")
+    if node is not None and node.tag != "tag:yaml.org,2002:null":  # `glossary:` with nothing yet
+        if not isinstance(node, yaml.MappingNode):
+            reader.problem(node, "glossary", "expected English terms mapped to your words")
+        else:
+            for key, value in node.value:
+                term = _optional_text(reader, key, "glossary")
+                glossary[term] = _optional_text(reader, value, f"glossary.{term}")
+    return Review(status, translated, reviewer, glossary)
+
+
+def _optional_text(reader: YamlReader, node: yaml.Node | None, where: str) -> str:
+    """Plain text that may be empty (`reviewer: ""` until there is one)."""
+    if node is None:
+        return ""
+    if not isinstance(node, yaml.ScalarNode):
+        reader.problem(node, where, "expected text")
+        return ""
+    return node.value.strip()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import socket
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -28,15 +30,28 @@ MINI_SPANISH = {
 }
 
 
-@pytest.fixture
-def mini(tmp_path: Path) -> Project:
-    """A copy of the mini project with the real templates and the real pyproject mapping."""
-    root = tmp_path / "mini"
+def make_mini(root: Path) -> Project:
+    """A copy of the mini project at `root` with the real templates and the real pyproject mapping."""
     shutil.copytree(FIXTURES / "mini", root)
     shutil.copytree(REPO / "templates", root / "templates")
     shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
     (root / "locales").mkdir()
     return Project(root)
+
+
+def add_spanish(project: Project) -> Project:
+    """Extract the mini project's template and give it a complete Spanish catalog."""
+    assert main(["--root", str(project.root), "extract"]) == 0
+    assert main(["--root", str(project.root), "init", "es"]) == 0
+    po = project.locales_dir / "es/LC_MESSAGES/handouts.po"
+    translate_catalog(po, MINI_SPANISH, REPO / "locales/es/LC_MESSAGES/handouts.po")
+    return project
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Project:
+    """A copy of the mini project with the real templates and the real pyproject mapping."""
+    return make_mini(tmp_path / "mini")
 
 
 def translate_catalog(po: Path, translations: dict[str, str], template_language: Path) -> None:
@@ -56,11 +71,7 @@ def translate_catalog(po: Path, translations: dict[str, str], template_language:
 @pytest.fixture
 def mini_es(mini: Project) -> Project:
     """The mini project with a complete Spanish catalog."""
-    assert main(["--root", str(mini.root), "extract"]) == 0
-    assert main(["--root", str(mini.root), "init", "es"]) == 0
-    po = mini.locales_dir / "es/LC_MESSAGES/handouts.po"
-    translate_catalog(po, MINI_SPANISH, REPO / "locales/es/LC_MESSAGES/handouts.po")
-    return mini
+    return add_spanish(mini)
 
 
 @pytest.fixture(scope="session")
@@ -69,3 +80,47 @@ def shipped_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("shipped") / "dist"
     assert main(["--root", str(REPO), "build", "--out", str(out)]) == 0
     return out
+
+
+@dataclass
+class Guard:
+    """What rendering tried to reach: network connections (all refused) and fetched URLs."""
+
+    connections: list[str] = field(default_factory=list)
+    fetched: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def guard(monkeypatch: pytest.MonkeyPatch) -> Guard:
+    """Refuse and record every network connection, and record every URL the renderer's fetcher is
+    asked for (it still decides what to serve)."""
+    from handoutpress.render import ProjectFetcher
+
+    seen = Guard()
+
+    def refuse(name: str):
+        def connect(*args, **kwargs):
+            seen.connections.append(f"{name}{args!r}")
+            raise OSError(f"a test tried to reach the network: {name}")
+
+        return connect
+
+    for owner, name in ((socket.socket, "connect"), (socket.socket, "connect_ex"),
+                        (socket, "create_connection"), (socket, "getaddrinfo")):  # fmt: skip
+        monkeypatch.setattr(owner, name, refuse(name))
+    fetch = ProjectFetcher.fetch
+
+    def recording_fetch(self, url, headers=None):
+        seen.fetched.append(url)
+        return fetch(self, url, headers)
+
+    monkeypatch.setattr(ProjectFetcher, "fetch", recording_fetch)
+    return seen
+
+
+def msgfmt() -> str:
+    """GNU msgfmt: its absence is a set-up error to fix (Makefile SYSTEM_PACKAGES), never a skip."""
+    path = shutil.which("msgfmt")
+    if path is None:
+        pytest.fail("msgfmt is missing: install the Debian package gettext (make test does, as root)")
+    return path

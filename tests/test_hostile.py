@@ -1,0 +1,341 @@
+"""Hostile and broken input: one small file per case in tests/hostile/, the one line `check` prints for
+it, and what a build does with it: refuse with the same line, print the text as harmless text, or
+leave an unfinished language out. Earlier PDFs stay byte for byte, no temporary file is left behind,
+nothing is fetched and no connection is attempted.
+
+Where a case goes in a complete mini project (Spanish catalog included, PDFs already built):
+- handouts/<case>.yaml and sections/<case>.yaml: into handouts/ and handouts/sections/;
+- reviews/<case>.yaml: becomes locales/es/translation.yaml;
+- catalogs/<case>.po: a fragment of the Spanish catalog. It replaces the entry with the same msgid
+  (from its `#,` flags on), or, made of header lines, the header fields of the same name. It is
+  spliced in as bytes, so broken syntax and Latin-1 stay broken.
+A catalog case's expected line starts `@n:` for the catalog (`locales/es/LC_MESSAGES/handouts.po`) at
+the line where the fragment's line n landed; `@n` elsewhere in it is such a line too.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from handoutpress.build import Project
+from handoutpress.cli import main
+from handoutpress.content import MAX_DEPTH
+
+from .conftest import Guard, add_spanish, make_mini, msgfmt
+from .pdfinfo import text
+
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+PO = "locales/es/LC_MESSAGES/handouts.po"
+
+
+@dataclass(frozen=True)
+class Case:
+    file: str
+    line: str  #: the one line `check` prints on stderr, and a failing build too
+    check: int = 1  #: exit code of `check`
+    build: int = 1  #: exit code of the build; 0 when it prints the input as text, or leaves es out
+    printed: str = ""  #: with build 0: what the Spanish PDF shows, character for character
+    strict: bool = False  #: run `check --strict`
+
+    def __str__(self) -> str:
+        return self.file + (" --strict" if self.strict else "")
+
+
+YAML_SYNTAX = (
+    "YAML syntax error: found unexpected end of stream (while scanning a quoted scalar on line 3)"
+)
+CASES = [
+    # Content (YAML)
+    Case("handouts/syntax-error.yaml", f"handouts/syntax-error.yaml:5: {YAML_SYNTAX}"),
+    Case(
+        "handouts/wrong-types.yaml", "handouts/wrong-types.yaml:6: sections: expected a list of sections"
+    ),
+    Case(
+        "handouts/unknown-key.yaml",
+        "handouts/unknown-key.yaml:6: colour: unknown key 'colour' "
+        "(allowed: kind, reviewed, sections, sources, summary, title)",
+    ),
+    Case(
+        "handouts/missing-include.yaml",
+        "handouts/missing-include.yaml:7: sections[0].include: no shared section 'nowhere' in "
+        "handouts/sections/ (known: shared)",
+    ),
+    Case(
+        "sections/self-include.yaml",
+        "handouts/sections/self-include.yaml:1: include: a shared section cannot include another: "
+        "copy that text here, or include both from the handout",
+    ),
+    Case(
+        "handouts/shared.yaml",
+        "handouts/shared.yaml:1: id 'shared' is also a shared section: rename one",
+    ),
+    Case(
+        "handouts/duplicate-key.yaml",
+        "handouts/duplicate-key.yaml:4: title: duplicate key: each key may appear once",
+    ),
+    Case("handouts/empty.yaml", "handouts/empty.yaml:1: file is empty"),
+    Case(
+        "handouts/latin1.yaml", "handouts/latin1.yaml:2: byte 0xe9 is not UTF-8: save the file as UTF-8"
+    ),
+    Case(
+        "handouts/alias-bomb.yaml",
+        "handouts/alias-bomb.yaml:3: YAML aliases (*name) are not allowed: write it out",
+    ),
+    Case(
+        "handouts/bidi-override.yaml",
+        "handouts/bidi-override.yaml:3: summary: control or bidi-override character in text: remove it",
+    ),
+    Case(
+        "handouts/unknown-placeholder.yaml",
+        "handouts/unknown-placeholder.yaml:3: summary: unknown placeholder {clinic_fax} "
+        "(known: {clinic_address}, {clinic_name}, {clinic_phone}, {clinic_website})",
+    ),
+    Case(
+        "handouts/huge.yaml",
+        "handouts/huge.yaml:1: file is 300 KB, over the 256 KB limit: a handout is a few KB",
+    ),
+    Case(
+        "handouts/deep.yaml",
+        f"handouts/deep.yaml:2: nested more than {MAX_DEPTH} levels deep: a handout needs far fewer",
+    ),
+    # Review records
+    Case(
+        "reviews/not-a-mapping.yaml",
+        "locales/es/translation.yaml:1: expected a mapping with the keys "
+        "glossary, reviewer, status, translated",
+    ),
+    Case(
+        "reviews/impossible-date.yaml",
+        "locales/es/translation.yaml:2: translated: expected a date like 2026-11-25",
+    ),
+    Case(
+        "reviews/reviewed-without-reviewer.yaml",
+        "locales/es/translation.yaml:1: reviewer: a reviewed translation names its reviewer",
+    ),
+    # Catalog syntax and encoding: refused by check and by the build
+    Case(
+        "catalogs/unclosed-string.po",
+        '@2: catalog syntax error: the string is not closed: end it with " on the same line',
+    ),
+    Case(
+        "catalogs/unquoted-text.po",
+        '@2: catalog syntax error: text must be in double quotes, as in msgstr "..."',
+    ),
+    Case(
+        "catalogs/misspelled-keyword.po",
+        "@2: catalog syntax error: unexpected 'msgtr': a line starts with msgid, msgstr, \" "
+        'or # (a line of text continues in quotes: "...")',
+    ),
+    Case(
+        "catalogs/unknown-escape.po",
+        '@2: catalog syntax error: unknown escape \\q: write \\\\ for a backslash, \\" for a quote',
+    ),
+    Case(
+        "catalogs/duplicate-entry.po",
+        "@4: catalog syntax error: a second entry for 'First part' (first on line @1): keep one",
+    ),
+    Case(
+        "catalogs/latin1-bytes.po",
+        "@2: byte 0xf1 is not UTF-8: save the catalog as UTF-8",
+    ),
+    Case(
+        "catalogs/latin1-charset.po",
+        "@1: the header says charset=iso-8859-1: catalogs are UTF-8, so set charset=UTF-8 "
+        "in its Content-Type line",
+    ),
+    # Catalog content that would print wrong words: refused by check and by the build
+    Case(
+        "catalogs/placeholder-renamed.po",
+        "@2: placeholders differ from the English (keep exactly: {date}, {producer}) "
+        "in translation of 'Reviewed on {date} by {producer}.'",
+    ),
+    Case(
+        "catalogs/placeholder-missing.po",
+        "@2: placeholders differ from the English (keep exactly: {clinic_phone}) "
+        "in translation of 'Phone: {clinic_phone}'",
+    ),
+    Case(
+        "catalogs/glyph-missing.po",
+        "@1: Noto Sans has no glyph for '\U00013000' (U+13000, EGYPTIAN HIEROGLYPH A001) in "
+        "'Primera \U00013000 parte': fix the string or add a font that covers it",
+    ),
+    # Catalog content refused by check that a build prints as harmless text
+    Case(
+        "catalogs/script.po",
+        "@1: markup '<script>' that the English does not have in translation of 'First part'",
+        build=0,
+        printed="<script>alert(1)</script> Primera parte",
+    ),
+    Case(
+        "catalogs/img-file.po",
+        "@1: markup '<img src=\"file:///etc/passwd\">' that the English does not have in "
+        "translation of 'First part'",
+        build=0,
+        printed='<img src="file:///etc/passwd"> Primera parte',
+    ),
+    Case(
+        "catalogs/link-http.po",
+        '@1: markup \'<link rel="stylesheet" href="http://evil.example/x.css">\' that the '
+        "English does not have in translation of 'First part'",
+        build=0,
+        printed='<link rel="stylesheet" href="http://evil.example/x.css"> Primera parte',
+    ),
+    Case(
+        "catalogs/css-url.po",
+        "@1: link or URL 'url(' that the English does not have in translation of 'First part'",
+        build=0,
+        printed='Primera parte" style="background: url(http://evil.example/x.png)',
+    ),
+    Case(
+        "catalogs/template-string-markup.po",
+        "@2: markup '<b>' that the English does not have in translation of "
+        "'Reviewed on {date} by {producer}.'",
+        build=0,
+        printed='<b>Revisado</b> el 25 de noviembre de 2026 por The test producer. <img src="file:///etc/passwd">',
+    ),
+    Case(
+        "catalogs/footer-css-escape.po",
+        "@2: link or URL 'url(' that the English does not have in translation of "
+        "'Page {page} of {pages}'",
+        build=0,
+        printed='1/1"; } @import url(file:///etc/passwd); x{content:"',
+    ),
+    Case(
+        "catalogs/bidi-override.po",
+        "@1: control or bidi-override character in translation of 'First part'",
+        build=0,
+    ),
+    Case(
+        "catalogs/unbalanced-bold.po",
+        "@1: unbalanced ** bold mark in translation of '**Bold word** in a paragraph.'",
+        build=0,
+        printed="**Palabra en negrita en un párrafo.",
+    ),
+    Case(
+        "catalogs/wrong-plural-count.po",
+        "@1: Plural-Forms has nplurals=3, es needs 2: copy the header Babel writes for es",
+        build=0,
+    ),
+    Case(
+        "catalogs/wrong-language.po",
+        "@1: the header says Language: fr, but the catalog is in the es folder: set Language: es",
+        build=0,
+    ),
+    # Unfinished work: a warning, an error with --strict; the build leaves the language out
+    Case("catalogs/fuzzy.po", "@2: warning: fuzzy: 'First part'", check=0, build=0),
+    Case("catalogs/fuzzy.po", "@2: fuzzy: 'First part'", build=0, strict=True),
+    Case("catalogs/untranslated.po", "@1: warning: untranslated: 'First part'", check=0, build=0),
+]
+
+
+def generated(name: str) -> bytes:
+    """The cases too big to commit, made on the spot."""
+    if name == "huge.yaml":
+        return b"kind: type\n" + b"# padding\n" * (300 * 1024 // 10)
+    assert name == "deep.yaml"
+    return b"kind: type\ntitle: " + b"[" * 10_000 + b"]" * 10_000 + b"\n"
+
+
+def splice(catalog: bytes, fragment: bytes) -> tuple[bytes, int]:
+    """Put a fragment into a catalog (see the module docstring); returns the catalog and the line
+    where the fragment's first line landed."""
+    lines = catalog.split(b"\n")
+    first = fragment.split(b"\n")[0]
+    if first.startswith(b'"'):  # header fields
+        field = first.split(b":")[0] + b":"
+        at = next(i for i, line in enumerate(lines) if line.startswith(field))
+        return b"\n".join([*lines[:at], fragment.rstrip(b"\n"), *lines[at + 1 :]]), at + 1
+    msgid = next(line for line in fragment.split(b"\n") if line.startswith(b"msgid "))
+    at = lines.index(msgid)
+    while lines[at - 1].startswith(b"#,"):
+        at -= 1
+    end = lines.index(b"", at)
+    return b"\n".join([*lines[:at], fragment.rstrip(b"\n"), *lines[end:]]), at + 1
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The mini project with a complete Spanish catalog and its PDFs built: the earlier work."""
+    project = add_spanish(make_mini(tmp_path_factory.mktemp("hostile") / "mini"))
+    assert (
+        main(["--root", str(project.root), "build", "--jobs", "1", "--out", str(project.root / "dist")])
+        == 0
+    )
+    return project
+
+
+def install(case: Case, project: Project) -> str:
+    """Put the case into the project; returns the expected line with catalog lines filled in."""
+    folder, name = case.file.split("/")
+    source = HOSTILE / case.file
+    data = source.read_bytes() if source.exists() else generated(name)
+    if folder == "handouts":
+        (project.handouts_dir / name).write_bytes(data)
+    elif folder == "sections":
+        (project.handouts_dir / "sections" / name).write_bytes(data)
+    elif folder == "reviews":
+        (project.locales_dir / "es/translation.yaml").write_bytes(data)
+    else:
+        po = project.root / PO
+        spliced, at = splice(po.read_bytes(), data)
+        po.write_bytes(spliced)
+        return f"{PO}:" + re.sub(r"@(\d+)", lambda m: str(at + int(m.group(1)) - 1), case.line)
+    return case.line
+
+
+def squeeze(words: str) -> str:
+    return re.sub(r"\s+", "", words)
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_hostile_input(case: Case, built: Project, tmp_path: Path, guard: Guard, capsys) -> None:
+    project = Project(tmp_path / "mini")
+    shutil.copytree(built.root, project.root)
+    expected = install(case, project)
+    root = ["--root", str(project.root)]
+
+    assert main([*root, "check", *(["--strict"] if case.strict else [])]) == case.check
+    assert capsys.readouterr().err.splitlines() == [expected]
+
+    out = project.root / "dist"
+    before = snapshot(out)
+    code = main([*root, "build", "--jobs", "1", "--out", str(out)])
+    err = capsys.readouterr().err.splitlines()
+    assert code == case.build
+    if case.build:
+        assert err == [expected]
+        assert snapshot(out) == before  # earlier PDFs byte for byte, the manifest, no temporary file
+    else:
+        assert err == []
+        assert not list(out.rglob("*.part"))
+        if case.printed:  # as text; the text layer breaks lines and spaces its own way
+            assert squeeze(case.printed) in squeeze(text(out / "es/sample.pdf"))
+    assert guard.connections == []
+    assert all(url.startswith("file://") and url.endswith(".ttf") for url in guard.fetched), (
+        guard.fetched
+    )
+
+
+BROKEN_CATALOGS = [
+    c for c in CASES if c.file.endswith(".po") and ("syntax error" in c.line or "not UTF-8" in c.line)
+]
+
+
+@pytest.mark.parametrize("case", BROKEN_CATALOGS, ids=str)
+def test_gnu_msgfmt_refuses_the_broken_catalogs_too(case: Case, built: Project, tmp_path: Path) -> None:
+    """The syntax check is no stricter than GNU gettext where it matters: what it refuses,
+    msgfmt refuses (Babel alone would have read each of these, changing the text)."""
+    po = tmp_path / "case.po"
+    po.write_bytes(splice((built.root / PO).read_bytes(), (HOSTILE / case.file).read_bytes())[0])
+    result = subprocess.run([msgfmt(), "--check", "-o", "/dev/null", str(po)], capture_output=True)
+    assert result.returncode == 1
