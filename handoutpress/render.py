@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,9 @@ from handoutpress.tagging import install_language_tags, mark_artifacts
 from handoutpress.translate import TranslatedHandout, Translator
 
 HANDOUT_TEMPLATE = "handout.html.j2"
+BOOKLET_TEMPLATE = "booklet.html.j2"
+BILINGUAL_TEMPLATE = "bilingual.html.j2"
+PAGE_TEMPLATE = "page.html.j2"
 STYLESHEET_TEMPLATE = "print.css.j2"
 PAPER_SIZES = ("letter", "a4")
 PDF_VARIANT = "pdf/ua-1"
@@ -38,6 +41,23 @@ PDF_VARIANT = "pdf/ua-1"
 class RenderedPdf:
     data: bytes
     pages: int
+
+
+@dataclass(frozen=True)
+class HandoutPart:
+    """One translated handout with what the templates need to print it (`templates/_handout.html.j2`).
+
+    A document holds one part (a single handout, a web page), several (a booklet) or two languages of
+    the same handout (a bilingual handout); `prefix` keeps their element ids apart."""
+
+    handout: TranslatedHandout
+    lang: Language
+    gettext: Translator
+    review: Review | None
+    reviewed_date: str
+    citations: Markup
+    foreign: Callable[[str], Markup]
+    prefix: str = ""
 
 
 @dataclass(frozen=True)
@@ -188,16 +208,10 @@ class Renderer:
         self.font_config = FontConfiguration()
         self.fetcher = ProjectFetcher([templates_dir])
 
-    def html(
-        self,
-        handout: TranslatedHandout,
-        translator: Translator,
-        producer: str,
-        clinic: Clinic,
-        review: Review | None,
-        **extra: Any,
-    ) -> str:
-        """The handout as HTML; `review` is None for the English original."""
+    def part(
+        self, handout: TranslatedHandout, translator: Translator, review: Review | None, prefix: str = ""
+    ) -> HandoutPart:
+        """One handout as the templates print it; `review` is None for the English original."""
         lang = translator.lang
 
         def foreign(text: str) -> Markup:
@@ -211,19 +225,32 @@ class Renderer:
         citations = Markup("; ").join(
             foreign(s.citation.rstrip(".")) for s in handout.source.sources
         ) + Markup(".")
-        template = self.env.get_template(HANDOUT_TEMPLATE)
-        return template.render(
-            citations=citations,
+        return HandoutPart(
             handout=handout,
+            lang=lang,
+            gettext=translator,
+            review=review,
+            reviewed_date=lang.format_date(handout.reviewed),
+            citations=citations,
+            foreign=foreign,
+            prefix=prefix,
+        )
+
+    def document(
+        self, template: str, translator: Translator, producer: str, clinic: Clinic, **context: Any
+    ) -> str:
+        """Render one of the HTML templates in the translator's language.
+
+        Every template gets the language, the producer, the clinic and `_`/`gettext`, which escape
+        translations; the handouts themselves come in as HandoutParts (see `part`)."""
+        lang = translator.lang
+        return self.env.get_template(template).render(
             lang=lang,
             producer=producer,
             clinic=clinic,
-            review=review,
-            reviewed_date=lang.format_date(handout.reviewed),
-            foreign=foreign,
             gettext=translator,
             _=translator,
-            **extra,
+            **context,
         )
 
     def stylesheet(
@@ -232,18 +259,23 @@ class Renderer:
         translator: Translator,
         font: PreparedFont | None,
         style: StyleOptions,
+        english: PreparedFont | None = None,
     ) -> str:
         """The print stylesheet; with `font=None` it is rendered only to learn the words it prints
-        (the page footer), which the font must cover before it can be chosen."""
+        (the page footer), which the font must cover before it can be chosen. `english` is the font
+        of the English parts of a bilingual handout (`.english`), when it differs from `font`."""
         size = SIZES[style.size]
 
         def page_footer(pattern: Markup) -> Markup:
             return Markup(footer_content(pattern.striptags(), lang.counter_style))
 
+        faces = [f.font_face_css() for f in dict.fromkeys((font, english)) if f is not None]
         template = self.env.get_template(STYLESHEET_TEMPLATE)
         return template.render(
-            font_faces=Markup(font.font_face_css() if font else ""),
+            font_faces=Markup("\n".join(faces)),
             font_family=font.css_family if font else "serif",
+            english_family=english.css_family if english else None,
+            counter_style=lang.counter_style,
             paper=style.paper,
             body_size=size.body,
             h1_size=size.h1,
@@ -254,9 +286,10 @@ class Renderer:
             _=translator,
         )
 
-    def pdf(self, html: str, css: str, font: PreparedFont, identifier: str) -> RenderedPdf:
+    def pdf(self, html: str, css: str, fonts: Sequence[PreparedFont], identifier: str) -> RenderedPdf:
         """Lay out and write a tagged PDF; `identifier` makes the PDF's /ID stable across builds."""
-        self.fetcher.allow(font.paths)
+        for font in fonts:
+            self.fetcher.allow(font.paths)
         base = self.templates_dir.resolve().as_uri() + "/"
         stylesheet = weasyprint.CSS(
             string=css, base_url=base, font_config=self.font_config, url_fetcher=self.fetcher

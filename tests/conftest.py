@@ -28,15 +28,39 @@ MINI_SPANISH = {
 }
 
 
-@pytest.fixture
-def mini(tmp_path: Path) -> Project:
+#: A complete Arabic catalog for the mini project: right-to-left, and another font than English.
+MINI_ARABIC = {
+    "Sample handout": "نشرة تجريبية",
+    "A short summary.": "ملخص قصير.",
+    "First part": "الجزء الأول",
+    "**Bold word** in a paragraph.": "**كلمة بخط عريض** في فقرة.",
+    "First item": "البند الأول",
+    "Second item": "البند الثاني",
+    "Shared part": "جزء مشترك",
+    "A shared paragraph.": "فقرة مشتركة.",
+}
+
+
+def copy_mini(root: Path) -> Project:
     """A copy of the mini project with the real templates and the real pyproject mapping."""
-    root = tmp_path / "mini"
     shutil.copytree(FIXTURES / "mini", root)
     shutil.copytree(REPO / "templates", root / "templates")
     shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
     (root / "locales").mkdir()
     return Project(root)
+
+
+def add_language(project: Project, code: str, translations: dict[str, str]) -> None:
+    """Extract the mini project's strings and add a complete catalog for `code`."""
+    assert main(["--root", str(project.root), "extract"]) == 0
+    assert main(["--root", str(project.root), "init", code]) == 0
+    po = project.locales_dir / code / "LC_MESSAGES/handouts.po"
+    translate_catalog(po, translations, REPO / "locales" / code / "LC_MESSAGES/handouts.po")
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Project:
+    return copy_mini(tmp_path / "mini")
 
 
 def translate_catalog(po: Path, translations: dict[str, str], template_language: Path) -> None:
@@ -56,8 +80,5 @@ def translate_catalog(po: Path, translations: dict[str, str], template_language:
 @pytest.fixture
 def mini_es(mini: Project) -> Project:
     """The mini project with a complete Spanish catalog."""
-    assert main(["--root", str(mini.root), "extract"]) == 0
-    assert main(["--root", str(mini.root), "init", "es"]) == 0
-    po = mini.locales_dir / "es/LC_MESSAGES/handouts.po"
-    translate_catalog(po, MINI_SPANISH, REPO / "locales/es/LC_MESSAGES/handouts.po")
+    add_language(mini, "es", MINI_SPANISH)
     return mini

@@ -94,8 +94,10 @@ def test_every_handout_fits_on_two_letter_pages(tmp_path: Path) -> None:
     import pikepdf
 
     pages = {p.stem: len(pikepdf.open(p).pages) for p in (out / "en").glob("*.pdf")}
+    booklet = pages.pop("booklet")
     assert set(pages) == EXPECTED
     assert {k: v for k, v in pages.items() if v > 2} == {}
+    assert booklet == 2 + sum(pages.values())  # a cover, the contents, then each handout whole
     assert main(["check", "--pdfs", str(out), "--paper", "letter"]) == 0
 
 
