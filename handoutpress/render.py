@@ -1,4 +1,7 @@
-"""Render a translated handout to HTML with Jinja2, then to a tagged PDF (PDF/UA-1) with WeasyPrint.
+"""Render translated handouts to HTML with Jinja2, then to a tagged PDF (PDF/UA-1) with WeasyPrint.
+
+Every document (a handout, a booklet, a bilingual handout, a web page, the index page) is a template
+that puts together HandoutParts: one translated handout each, printed by `templates/_handout.html.j2`.
 
 One Renderer per process: it holds the Jinja environment and WeasyPrint's FontConfiguration, which must
 be the same object for `CSS(...)` and `write_pdf()` or `@font-face` rules are ignored. Rendering never

@@ -137,3 +137,16 @@ def test_killed_build_leaves_no_partial_pdf_and_resumes(mini_es) -> None:
     assert f"{8 - len(done)} built, {len(done)} unchanged" in result.stdout
     assert len(list((mini_es.root / "dist/en").glob("*.pdf"))) == 8
     assert not list((mini_es.root / "dist").rglob(".*.part"))
+
+
+def test_outputs_are_readable_by_a_web_server(mini) -> None:
+    """Files get the permissions `open()` would give them (mkstemp alone gives 0600)."""
+    import stat
+
+    from handoutpress.files import FILE_MODE
+
+    assert build(mini) == 0
+    files = [p for p in (mini.root / "dist").rglob("*") if p.is_file()]
+    assert {p.name for p in files} >= {"sample.pdf", "sample.html", "index.html", "site.css"}
+    for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) == FILE_MODE, path
