@@ -130,7 +130,10 @@ def test_every_link_resolves_from_a_folder_and_from_a_web_server(site, page) -> 
     assert {"html", "png", "css"} <= kinds
     assert "ar/booklet.pdf" in files and "es/booklet.extra-large.pdf" in files
     # Every picture and the stylesheet loaded; every font of the stylesheet is there too.
-    assert page.eval_on_selector_all("img", "is => is.every(i => i.complete && i.naturalWidth > 0)")
+    sizes = page.eval_on_selector_all(
+        "img", "is => is.map(i => i.complete && [i.naturalWidth, i.naturalHeight])"
+    )
+    assert set(map(tuple, sizes)) == {(340, 440)}  # the first page of a Letter PDF at 40 dpi
     for url in re.findall(r'url\("([^"]+)"\)', (site / "site.css").read_text()):
         assert (site / unquote(url)).is_file(), url
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
