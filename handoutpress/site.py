@@ -119,6 +119,11 @@ def write_site(project: Project, out_dir: Path, clinic: Clinic) -> list[Path]:
     changed = [path for path, data in files.items() if write_if_changed(path, data)]
     for path, data in files.items():
         manifest.record_file(path, "site", data)
+    # A font cut for an older catalog is no longer linked: remove it (only files the site wrote).
+    for name in [n for n, e in manifest.entries.items() if e.get("kind") == "site"]:
+        if out_dir / name not in files:
+            (out_dir / name).unlink(missing_ok=True)
+            del manifest.entries[name]
     manifest.save()
     return changed
 

@@ -150,3 +150,19 @@ def test_outputs_are_readable_by_a_web_server(mini) -> None:
     assert {p.name for p in files} >= {"sample.pdf", "sample.html", "index.html", "site.css"}
     for path in files:
         assert stat.S_IMODE(path.stat().st_mode) == FILE_MODE, path
+
+
+def test_the_site_removes_the_files_it_no_longer_links_and_nothing_else(mini) -> None:
+    assert build(mini) == 0
+    dist = mini.root / "dist"
+    old_font = dist / "fonts/hp-old-400.ttf"
+    old_font.write_bytes(b"an older cut of a font")
+    mine = dist / "fonts/README.txt"  # not the site's: never touched
+    mine.write_text("notes")
+    data = json.loads((dist / "manifest.json").read_text())
+    data["outputs"].append({"path": "fonts/hp-old-400.ttf", "kind": "site", "bytes": 22, "sha256": ""})
+    (dist / "manifest.json").write_text(json.dumps(data))
+    assert main(["--root", str(mini.root), "index", "--out", str(dist)]) == 0
+    assert not old_font.exists() and mine.exists()
+    assert "fonts/hp-old-400.ttf" not in manifest(mini)
+    assert (dist / "index.html").exists()
