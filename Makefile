@@ -8,12 +8,16 @@ BIN := $(VENV)/bin
 # libharfbuzz-subset0: fast font subsetting (WeasyPrint falls back to fontTools, ~10 s per CJK PDF).
 # fonts-noto-cjk: Chinese has no font package on PyPI. python3-venv: Debian's Python needs it for venv.
 # gettext: GNU msgfmt, which the tests run over every catalog (the standard tools must accept them).
-SYSTEM_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk gettext
+# chromium: the tests open the index page and the web pages in a real browser (through Playwright,
+# which is told to use this one: `playwright install` downloads a browser, and that is not allowed).
+SYSTEM_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk gettext chromium
 
 .PHONY: pdfs test setup system lint clean
 
-# Every handout in every language, in both print sizes and both themes (dist/<lang>/<id>[.variant].pdf).
-VARIANTS := --size standard --size extra-large --theme default --theme reverse
+# Every handout in every language, in both print sizes and both themes (dist/<lang>/<id>[.variant].pdf),
+# each translation also beside its English (<id>.bilingual[.variant].pdf); with booklets, web pages,
+# thumbnails and dist/index.html.
+VARIANTS := --size standard --size extra-large --theme default --theme reverse --bilingual
 
 pdfs: $(VENV)/.installed
 	$(BIN)/python build_pdfs.py $(VARIANTS)

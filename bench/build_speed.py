@@ -72,7 +72,6 @@ def per_language(work: Path, code: str, naive_limit: int) -> dict[str, float]:
     from handoutpress.build import HandoutBuilder, Project, plan_languages
     from handoutpress.clinic import Clinic
     from handoutpress.content import load_collection
-    from handoutpress.fonts import choose_font
     from handoutpress.locales import language
     from handoutpress.render import PDF_VARIANT
     from handoutpress.styles import StyleOptions
@@ -81,8 +80,17 @@ def per_language(work: Path, code: str, naive_limit: int) -> dict[str, float]:
     collection = load_collection(project.handouts_dir, work)
     plan = plan_languages(project, [code], allow_incomplete=False)[0][0]
     builder = HandoutBuilder(project, collection, Clinic())
+    renderer = builder.renderer
     style = StyleOptions()
     builder.render(collection.handouts[0], plan, style)  # warm up: fonts, imports, caches
+    inputs: list[tuple[str, str]] = []
+    engine_pdf = renderer.pdf
+
+    def recording_pdf(html: str, css: str, *args: object) -> object:
+        inputs.append((html, css))
+        return engine_pdf(html, css, *args)
+
+    renderer.pdf = recording_pdf  # type: ignore[method-assign]
     engine, floor, naive_inputs = [], [], []
     tmp = work / "naive" / code
     tmp.mkdir(parents=True, exist_ok=True)
@@ -90,22 +98,18 @@ def per_language(work: Path, code: str, naive_limit: int) -> dict[str, float]:
         start = time.perf_counter()
         builder.render(handout, plan, style)
         engine.append(time.perf_counter() - start)
-        page = builder.compose(handout, plan, style)
-        texts = [*page.translator.printed, *page.verbatim]
-        font = choose_font(page.lang.script, texts, project.cache_dir, plan.characters)
-        css = builder.renderer.stylesheet(page.lang, page.translator, font, style)
-        fetcher = builder.renderer.fetcher
+        html, css = inputs[-1]
         start = time.perf_counter()
-        stylesheet = weasyprint.CSS(
-            string=css, font_config=builder.renderer.font_config, url_fetcher=fetcher
+        sheet = weasyprint.CSS(
+            string=css, font_config=renderer.font_config, url_fetcher=renderer.fetcher
         )
-        weasyprint.HTML(string=page.html, url_fetcher=fetcher).write_pdf(
-            stylesheets=[stylesheet], font_config=builder.renderer.font_config, pdf_variant=PDF_VARIANT
+        weasyprint.HTML(string=html, url_fetcher=renderer.fetcher).write_pdf(
+            stylesheets=[sheet], font_config=renderer.font_config, pdf_variant=PDF_VARIANT
         )
         floor.append(time.perf_counter() - start)
-        # Naive: the same page with the installed fonts, written out for the weasyprint command.
-        plain_css = builder.renderer.stylesheet(page.lang, page.translator, None, style)
-        html = page.html.replace("</head>", f"<style>{plain_css}</style></head>", 1)
+        # Naive: the same page with the fonts as installed (no prepared @font-face), one command each.
+        plain_css = re.sub(r"@font-face\s*\{[^}]*\}", "", css)
+        html = html.replace("</head>", f"<style>{plain_css}</style></head>", 1)
         (tmp / f"{handout.id}.html").write_text(html, encoding="utf-8")
         naive_inputs.append(tmp / f"{handout.id}.html")
     sys.path.remove(str(work))
@@ -125,7 +129,7 @@ def per_language(work: Path, code: str, naive_limit: int) -> dict[str, float]:
         list(pool.map(naive_one, naive_inputs))
     naive = (time.perf_counter() - start) * len(collection.handouts) / len(naive_inputs)
     tag = language(code).tag
-    sizes = [p.stat().st_size / 1024 for p in (work / "dist" / tag).glob("*.pdf")]
+    sizes = [p.stat().st_size / 1024 for p in (work / "dist" / tag).glob("*.pdf") if p.stem != "booklet"]
     return {
         "pdfs": len(engine),
         "engine": statistics.median(engine),
@@ -175,13 +179,16 @@ def main() -> None:
             ("bare WeasyPrint sum / cores", floor_total, f"build/floor {many / floor_total:.2f}x")
         )
         manifest = json.loads((work / "dist/manifest.json").read_text())
-        sizes = [entry["bytes"] / 1024 for entry in manifest["outputs"]]
+        pdfs = [e for e in manifest["outputs"] if e["path"].endswith(".pdf")]
+        sizes = [e["bytes"] / 1024 for e in pdfs if e.get("kind") == "handout"]
+        booklets = [e["bytes"] / 1024 for e in pdfs if e.get("kind") == "booklet"]
 
     print(f"Whole catalog ({CORES} cores)")
     print(f"  {'what':<44} {'seconds':>8}  note")
     for name, seconds, note in whole:
         print(f"  {name:<44} {seconds:>8.2f}  {note}")
-    print(f"  PDF sizes: median {statistics.median(sizes):.0f} KB, largest {max(sizes):.0f} KB")
+    print(f"  handout PDFs: median {statistics.median(sizes):.0f} KB, largest {max(sizes):.0f} KB")
+    print(f"  booklets (13 handouts each): largest {max(booklets):.0f} KB")
     print()
     print("Per language (seconds; engine and floor are medians per PDF)")
     head = f"  {'lang':<8}{'PDFs':>5}{'engine':>8}{'x en':>6}{'floor':>8}{'build':>8}{'floor/c':>8}"

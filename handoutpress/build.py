@@ -1,8 +1,10 @@
 """Build PDFs: plan the jobs (handout x language x variant), run them, write every file atomically.
 
-A PDF is written to a temporary file beside its target and renamed into place, so a failed or
-interrupted build never leaves a half-written PDF and never removes a good one. A failing job is
-reported with its handout and language; the other jobs still run.
+A job makes one PDF: a single handout, a bilingual handout (`--bilingual`) or a language's booklet.
+The standard print of a single handout also gives the handout's web page and the thumbnail of its
+first page, which come from the same inputs. Every file is written to a temporary file beside its
+target and renamed into place, so a failed or interrupted build never leaves a half-written file and
+never removes a good one. A failing job is reported with its handout and language; the others still run.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel.messages.pofile import read_po
 
 from handoutpress import __version__
+from handoutpress.booklet import BOOKLET, booklet_handouts, check_names
 from handoutpress.catalogs import (
     CatalogError,
     catalog_language,
@@ -39,9 +43,13 @@ from handoutpress.fonts import FontError, choose_font, font_fingerprint
 from handoutpress.lint import unprintable
 from handoutpress.locales import SOURCE_LANGUAGE, Language, language
 from handoutpress.manifest import Manifest
+from handoutpress.preview import thumbnail
 from handoutpress.reviews import Review, load_review
 from handoutpress.styles import StyleOptions
 from handoutpress.translate import Translator, translate
+
+if TYPE_CHECKING:  # rendering (and WeasyPrint) is imported by the workers that draw
+    from handoutpress.render import HandoutPart, RenderedPdf
 
 
 @dataclass(frozen=True)
@@ -76,20 +84,49 @@ NOT_REVIEWED = Review()
 SOURCE_REVIEW = Review(status="source")
 
 
+#: What a job makes: one handout, one handout with its English beside it, or a language's booklet.
+JOB_KINDS = ("handout", "bilingual", "booklet")
+
+
 @dataclass(frozen=True)
 class Job:
-    handout: str
+    handout: str  # a handout id; BOOKLET for a booklet
     lang: str
     style: StyleOptions
+    kind: str = "handout"
 
     def output(self, out_dir: Path) -> Path:
-        """`dist/<tag>/<id>.pdf`; other sizes and themes get a suffix (`<id>.extra-large.pdf`).
+        """`dist/<tag>/<id>.pdf`; other sizes and themes get a suffix (`<id>.extra-large.pdf`),
+        bilingual handouts `.bilingual` before it, booklets are `booklet.pdf`.
         Paper is left out of the name: a clinic prints on one paper size."""
-        suffix = self.style.file_suffix
-        return out_dir / language(self.lang).tag / f"{self.handout}{suffix}.pdf"
+        middle = ".bilingual" if self.kind == "bilingual" else ""
+        name = f"{self.handout}{middle}{self.style.file_suffix}.pdf"
+        return out_dir / language(self.lang).tag / name
+
+    def outputs(self, out_dir: Path) -> dict[str, Path]:
+        """Every file the job writes, by kind: its PDF, and for the standard print of a single
+        handout also the web page (`<id>.html`) and the thumbnail of the first page (`<id>.png`)."""
+        pdf = self.output(out_dir)
+        files = {self.kind: pdf}
+        if self.kind == "handout" and not self.style.file_suffix:
+            files["html"] = pdf.with_suffix(".html")
+            files["thumbnail"] = pdf.with_suffix(".png")
+        return files
 
     def __str__(self) -> str:
-        return f"{self.lang}/{self.handout} ({self.style.name})"
+        kind = " bilingual" if self.kind == "bilingual" else ""
+        return f"{self.lang}/{self.handout}{kind} ({self.style.name})"
+
+
+@dataclass(frozen=True)
+class Written:
+    """One file a job wrote (or found unchanged)."""
+
+    kind: str
+    path: Path
+    size: int
+    sha256: str
+    pages: int | None = None
 
 
 @dataclass
@@ -103,6 +140,8 @@ class Outcome:
     key: str = ""
     sha256: str = ""
     skipped: bool = False
+    #: Every file of the job, the PDF first (see Job.outputs).
+    files: tuple[Written, ...] = ()
 
 
 @dataclass
@@ -118,6 +157,10 @@ class LanguagePlan:
     def characters(self) -> str:
         """Every character the catalog can print, so a subset font is cut once per language."""
         return "".join(sorted(set("".join(self.translations.values()))))
+
+
+#: English, the source: its text is the msgids themselves.
+SOURCE_PLAN = LanguagePlan(SOURCE_LANGUAGE, {}, review=SOURCE_REVIEW)
 
 
 @dataclass
@@ -143,10 +186,17 @@ class BuildReport:
 WEASYPRINT_VERSION = version("weasyprint")
 
 
+#: The templates of the documents a builder makes, in templates/.
+HANDOUT_TEMPLATE = "handout.html.j2"
+BOOKLET_TEMPLATE = "booklet.html.j2"
+BILINGUAL_TEMPLATE = "bilingual.html.j2"
+PAGE_TEMPLATE = "page.html.j2"
+
+
 def remove_partial_files(out_dir: Path) -> None:
-    """Delete temporary files a killed build left behind (never a finished PDF)."""
+    """Delete temporary files a killed build left behind (never a finished file)."""
     if out_dir.is_dir():
-        for part in [*out_dir.glob(".*.part"), *out_dir.glob("*/.*.part")]:
+        for part in out_dir.rglob(".*.part"):
             part.unlink(missing_ok=True)
 
 
@@ -181,7 +231,7 @@ def plan_languages(
     plans, notes = [], []
     for code in codes:
         if code == SOURCE_LANGUAGE:
-            plans.append(LanguagePlan(code, {}, review=SOURCE_REVIEW))
+            plans.append(SOURCE_PLAN)
             continue
         po = catalog_path(project.locales_dir, code)
         display = display_path(po, project.root)
@@ -218,7 +268,11 @@ class Composition:
 
 
 class HandoutBuilder:
-    """Renders jobs in this process; owns one Renderer (fonts and templates are loaded once)."""
+    """Renders jobs in this process; owns one Renderer (fonts and templates are loaded once).
+
+    Every document (single handout, booklet, bilingual handout, web page) is made the same way: the
+    handouts are translated, each becomes a HandoutPart, a template puts the parts together, and
+    `_typeset` proves the fonts against every string printed and lays the PDF out."""
 
     def __init__(
         self,
@@ -235,51 +289,132 @@ class HandoutBuilder:
 
         self.renderer = Renderer(project.templates_dir)
 
-    def compose(self, handout: Handout, plan: LanguagePlan, style: StyleOptions) -> Composition:
-        """The handout's HTML in the plan's language and every string it prints."""
+    def render_job(self, job: Job, plan: LanguagePlan) -> RenderedPdf:
+        if job.kind == "booklet":
+            return self.render_booklet(plan, job.style)
+        handout = self.collection.handout(job.handout)
+        if job.kind == "bilingual":
+            return self.render_bilingual(handout, plan, job.style)
+        return self.render(handout, plan, job.style)
+
+    def render(self, handout: Handout, plan: LanguagePlan, style: StyleOptions) -> RenderedPdf:
+        """One handout in one language."""
+        translator, html = self._single(handout, plan)
+        identifier = f"{handout.id}/{plan.code}/{style.name}"
+        return self._typeset(html, translator, plan, [handout], style, identifier)
+
+    def printed(self, handout: Handout, plan: LanguagePlan, style: StyleOptions) -> list[str]:
+        """Every translated string the handout's PDF prints (content, templates, page footer): what
+        a reader must be able to copy back out of it."""
+        translator, _html = self._single(handout, plan)
+        self.renderer.stylesheet(translator.lang, translator, None, style)
+        return translator.printed
+
+    def _single(self, handout: Handout, plan: LanguagePlan) -> tuple[Translator, str]:
+        translator = self._translator(plan)
+        html = self._document(HANDOUT_TEMPLATE, translator, doc=self._part(handout, translator, plan))
+        return translator, html
+
+    def render_booklet(self, plan: LanguagePlan, style: StyleOptions) -> RenderedPdf:
+        """Every handout of the collection in one language, with a cover and a table of contents."""
+        translator = self._translator(plan)
+        handouts = booklet_handouts(self.collection)
+        docs = [self._part(h, translator, plan, prefix=f"{h.id}-") for h in handouts]
+        reviewed = max(h.reviewed for h in handouts)
+        html = self._document(BOOKLET_TEMPLATE, translator, docs=docs, reviewed=reviewed)
+        identifier = f"{BOOKLET}/{plan.code}/{style.name}"
+        return self._typeset(html, translator, plan, handouts, style, identifier)
+
+    def render_bilingual(self, handout: Handout, plan: LanguagePlan, style: StyleOptions) -> RenderedPdf:
+        """One handout in one language with its English original, section by section."""
+        translator = self._translator(plan)
+        english = self._translator(SOURCE_PLAN)
+        doc = self._part(handout, translator, plan)
+        original = self._part(handout, english, SOURCE_PLAN, prefix="en-")
+        pairs = list(zip(doc.handout.sections, original.handout.sections, strict=True))
+        html = self._document(BILINGUAL_TEMPLATE, translator, doc=doc, english=original, pairs=pairs)
+        identifier = f"{handout.id}/{plan.code}/{style.name}/bilingual"
+        return self._typeset(html, translator, plan, [handout], style, identifier, english)
+
+    def render_page(self, handout: Handout, plan: LanguagePlan) -> str:
+        """One handout in one language as a web page, for screens and screen readers."""
+        translator = self._translator(plan)
+        return self._document(PAGE_TEMPLATE, translator, doc=self._part(handout, translator, plan))
+
+    def _translator(self, plan: LanguagePlan) -> Translator:
         lang = language(plan.code)
-        translator = Translator(lang, plan.translations, allow_incomplete=self.allow_incomplete)
+        return Translator(lang, plan.translations, allow_incomplete=self.allow_incomplete)
+
+    def _part(
+        self, handout: Handout, translator: Translator, plan: LanguagePlan, prefix: str = ""
+    ) -> HandoutPart:
         translated = translate(handout, translator, values=self.clinic.values())
-        review = None if lang.code == SOURCE_LANGUAGE else plan.review
-        html = self.renderer.html(
-            translated, translator, self.collection.library.producer, self.clinic, review
-        )
+        review = None if translator.is_source else plan.review
+        return self.renderer.part(translated, translator, review, prefix)
+
+    def _document(self, template: str, translator: Translator, **context: object) -> str:
+        producer = self.collection.library.producer
+        return self.renderer.document(template, translator, producer, self.clinic, **context)
+
+    def _typeset(
+        self,
+        html: str,
+        translator: Translator,
+        plan: LanguagePlan,
+        handouts: Sequence[Handout],
+        style: StyleOptions,
+        identifier: str,
+        english: Translator | None = None,
+    ) -> RenderedPdf:
+        """Choose the font that prints every string of the document (and, for the English parts of a
+        bilingual handout, the English font), then lay the PDF out."""
+        lang = translator.lang
         self.renderer.stylesheet(lang, translator, None, style)  # records the footer's words
-        return Composition(lang, translator, html, self._untranslated_texts(handout, lang))
+        texts = [*translator.printed, *self._untranslated_texts(handouts, lang)]
+        font = choose_font(lang.script, texts, self.project.cache_dir, plan.characters)
+        fonts = [font]
+        english_font = None
+        if english is not None:
+            source = english.lang
+            texts = [*english.printed, *self._untranslated_texts(handouts, source)]
+            english_font = choose_font(source.script, texts, self.project.cache_dir)
+            fonts.append(english_font)
+        css = self.renderer.stylesheet(lang, translator, font, style, english_font)
+        return self.renderer.pdf(html, css, fonts, identifier)
 
-    def render(self, handout: Handout, plan: LanguagePlan, style: StyleOptions) -> tuple[bytes, int]:
-        page = self.compose(handout, plan, style)
-        texts = [*page.translator.printed, *page.verbatim]
-        font = choose_font(page.lang.script, texts, self.project.cache_dir, plan.characters)
-        css = self.renderer.stylesheet(page.lang, page.translator, font, style)
-        rendered = self.renderer.pdf(page.html, css, font, f"{handout.id}/{plan.code}/{style.name}")
-        return rendered.data, rendered.pages
-
-    def _untranslated_texts(self, handout: Handout, lang: Language) -> list[str]:
-        """Text printed as it is: citations, the producer, the date and the page digits."""
+    def _untranslated_texts(self, handouts: Sequence[Handout], lang: Language) -> list[str]:
+        """Text printed as it is: citations, the producer, the dates and the page digits."""
         digits = "".join(str(n) for n in range(10))
         return [
-            *(s.citation for s in handout.sources),
+            *(s.citation for h in handouts for s in h.sources),
             self.collection.library.producer,
-            lang.format_date(handout.reviewed),
+            lang.native_name,
+            *(lang.format_date(h.reviewed) for h in handouts),
             digits if lang.numbering_system == "latn" else "",
         ]
+
+
+def job_handouts(collection: Collection, job: Job) -> list[Handout]:
+    """The handouts a job prints."""
+    if job.kind == "booklet":
+        return booklet_handouts(collection)
+    return [collection.handout(job.handout)]
 
 
 def job_key(
     project: Project,
     collection: Collection,
-    handout: Handout,
+    job: Job,
     plan: LanguagePlan,
-    style: StyleOptions,
     clinic: Clinic,
     template_msgids: frozenset[str],
 ) -> str:
-    """A hash of everything that shapes one PDF; an unchanged key means an unchanged PDF.
+    """A hash of everything that shapes one job's files; an unchanged key means unchanged files.
 
-    It covers the handout and its sections (their text), the catalog entries it prints (its own
-    strings and the templates'), the templates and styles, the font files for its script, the clinic
-    profile, the print variant and the engine's source and WeasyPrint's version."""
+    It covers the handouts and their sections (their text), the catalog entries they print (their
+    own strings and the templates'), the translation's review record, the templates and styles, the
+    font files for the script (and English for a bilingual handout), the clinic profile, the kind of
+    job, the print variant, the engine's source and WeasyPrint's version."""
     h = hashlib.sha256()
 
     def add(*parts: object) -> None:
@@ -287,14 +422,18 @@ def job_key(
             h.update(repr(part).encode())
             h.update(b"\0")
 
-    add(engine_digest(), WEASYPRINT_VERSION, plan.code, style, clinic, plan.allow_incomplete)
-    add(handout, collection.library.producer)
-    msgids = sorted({t.msgid for t in handout.texts()} | template_msgids)
+    add(engine_digest(), WEASYPRINT_VERSION, job.kind, plan.code, job.style, clinic)
+    add(plan.allow_incomplete, plan.review)
+    handouts = job_handouts(collection, job)
+    add(handouts, collection.library.producer)
+    msgids = sorted({t.msgid for h in handouts for t in h.texts()} | template_msgids)
     add([(m, plan.translations.get(m)) for m in msgids])
     for path in sorted(project.templates_dir.rglob("*")):
         if path.is_file():
             add(path.name, file_digest(path))
     add(font_fingerprint(language(plan.code).script))
+    if job.kind == "bilingual":
+        add(font_fingerprint(language(SOURCE_LANGUAGE).script))
     return h.hexdigest()
 
 
@@ -347,21 +486,36 @@ def _init_pool_worker(*args: object) -> None:
     _init_worker(*args)  # type: ignore[arg-type]
 
 
-def _run_job(job: Job, path: Path, key: str) -> Outcome:
-    """Render and write one PDF; any failure is returned, never raised, so the others finish."""
+def _run_job(job: Job, paths: dict[str, Path], key: str) -> Outcome:
+    """Render and write one job's files; any failure is returned, never raised, so the others finish.
+
+    Everything is rendered before the first file is written: a job that fails leaves the files of
+    the last good build as they were."""
     assert _worker is not None
+    pdf = paths[job.kind]
     try:
-        handout = _worker.collection.handout(job.handout)
-        data, pages = _worker.render(handout, _plans[job.lang], job.style)
-        write_atomic(path, data)
-        digest = hashlib.sha256(data).hexdigest()
-        return Outcome(job, path, True, pages, len(data), key=key, sha256=digest)
+        plan = _plans[job.lang]
+        rendered = _worker.render_job(job, plan)
+        data = {job.kind: rendered.data}
+        if "html" in paths:
+            handout = _worker.collection.handout(job.handout)
+            data["html"] = _worker.render_page(handout, plan).encode()
+            data["thumbnail"] = thumbnail(rendered.data)
+        files = []
+        for kind, content in data.items():
+            write_atomic(paths[kind], content)
+            pages = rendered.pages if kind == job.kind else None
+            digest = hashlib.sha256(content).hexdigest()
+            files.append(Written(kind, paths[kind], len(content), digest, pages))
+        first = files[0]
+        return Outcome(job, pdf, True, rendered.pages, first.size, key=key, sha256=first.sha256,
+                       files=tuple(files))  # fmt: skip
     except OSError as exc:  # a full disk, a folder without permission: say what to do
-        return Outcome(job, path, False, error=os_error_line(exc, path), key=key)
+        return Outcome(job, pdf, False, error=os_error_line(exc, pdf), key=key)
     except FontError as exc:  # the message names the font, the string and what to do
-        return Outcome(job, path, False, error=str(exc), key=key)
+        return Outcome(job, pdf, False, error=str(exc), key=key)
     except Exception as exc:  # reported with the job's handout and language
-        return Outcome(job, path, False, error=f"{type(exc).__name__}: {exc}", key=key)
+        return Outcome(job, pdf, False, error=f"{type(exc).__name__}: {exc}", key=key)
 
 
 def in_shard(job: Job, shard: tuple[int, int] | None) -> bool:
@@ -369,8 +523,32 @@ def in_shard(job: Job, shard: tuple[int, int] | None) -> bool:
     if shard is None:
         return True
     k, n = shard
-    digest = hashlib.sha256(f"{job.handout}/{job.lang}/{job.style.name}".encode()).digest()
+    name = f"{job.handout}/{job.lang}/{job.style.name}"
+    if job.kind != "handout":
+        name += f"/{job.kind}"
+    digest = hashlib.sha256(name.encode()).digest()
     return int.from_bytes(digest[:8]) % n == k - 1
+
+
+def plan_jobs(
+    plans: Sequence[LanguagePlan],
+    selected: Sequence[Handout],
+    styles: Sequence[StyleOptions],
+    bilingual: bool,
+    booklets: bool,
+) -> list[Job]:
+    """Every job of a build in a stable order: per language, each handout in each style (and its
+    bilingual twin), then the language's booklets."""
+    jobs = []
+    for plan in plans:
+        for handout in selected:
+            for style in styles:
+                jobs.append(Job(handout.id, plan.code, style))
+                if bilingual and plan.code != SOURCE_LANGUAGE:
+                    jobs.append(Job(handout.id, plan.code, style, "bilingual"))
+        if booklets:
+            jobs += [Job(BOOKLET, plan.code, style, "booklet") for style in styles]
+    return jobs
 
 
 def build(
@@ -384,16 +562,19 @@ def build(
     force: bool = False,
     jobs: int = 1,
     shard: tuple[int, int] | None = None,
+    bilingual: bool = False,
     on_outcome: Callable[[Outcome], None] | None = None,
     on_plan: Callable[[int], None] | None = None,
 ) -> BuildReport:
-    """Build the requested PDFs, skipping those whose key and file are unchanged.
+    """Build the requested PDFs, skipping those whose key and files are unchanged.
 
+    Booklets hold the whole collection, so they are built when no `handouts` are picked out.
     Every job is attempted; failures are in the report. The manifest is rewritten after every job,
     so a build killed at any moment loses no finished work and the next run does only what is left.
     """
     started = time.perf_counter()
     collection = load_collection(project.handouts_dir, project.root)
+    check_names(collection)
     selected = [collection.handout(h) for h in handouts] if handouts else list(collection.handouts)
     plans, notes = plan_languages(project, langs, allow_incomplete)
     template_msgids = template_messages(project)
@@ -401,24 +582,19 @@ def build(
     ensure_writable(out_dir)
     remove_partial_files(out_dir)
     report = BuildReport(skipped_languages=notes)
-    todo: list[tuple[Job, Path, str]] = []
-    for plan in plans:
-        for handout in selected:
-            for style in styles:
-                job = Job(handout.id, plan.code, style)
-                if not in_shard(job, shard):
-                    continue
-                path = job.output(out_dir)
-                key = job_key(project, collection, handout, plan, style, clinic, template_msgids)
-                entry = manifest.entry(path)
-                if not force and entry and entry.get("key") == key and manifest.intact(path):
-                    outcome = Outcome(job, path, True, entry["pages"], entry["bytes"], key=key,
-                                      sha256=entry["sha256"], skipped=True)  # fmt: skip
-                    report.outcomes.append(outcome)
-                    if on_outcome:
-                        on_outcome(outcome)
-                    continue
-                todo.append((job, path, key))
+    by_code = {p.code: p for p in plans}
+    todo: list[tuple[Job, dict[str, Path], str]] = []
+    for job in plan_jobs(plans, selected, styles, bilingual, booklets=not handouts):
+        if not in_shard(job, shard):
+            continue
+        paths = job.outputs(out_dir)
+        key = job_key(project, collection, job, by_code[job.lang], clinic, template_msgids)
+        if not force and (outcome := _unchanged(manifest, job, paths, key)):
+            report.outcomes.append(outcome)
+            if on_outcome:
+                on_outcome(outcome)
+            continue
+        todo.append((job, paths, key))
     if on_plan:
         on_plan(len(todo))
     reviews = {p.code: p.review.status for p in plans}
@@ -431,19 +607,18 @@ def build(
         if on_outcome:
             on_outcome(outcome)
 
-    by_code = {p.code: p for p in plans}
     # With nothing to draw, no worker starts and WeasyPrint is never imported.
     if todo and (jobs <= 1 or len(todo) == 1):
         _init_worker(project, clinic, by_code, allow_incomplete)
-        for job, path, key in todo:
-            finish(_run_job(job, path, key))
+        for job, paths, key in todo:
+            finish(_run_job(job, paths, key))
     elif todo:
         with ProcessPoolExecutor(
             max_workers=jobs,
             initializer=_init_pool_worker,
             initargs=(project, clinic, by_code, allow_incomplete),
         ) as pool:
-            futures = [pool.submit(_run_job, job, path, key) for job, path, key in todo]
+            futures = [pool.submit(_run_job, job, paths, key) for job, paths, key in todo]
             try:
                 for future in futures:  # in job order: results come back in a stable order
                     finish(future.result())
@@ -456,3 +631,16 @@ def build(
     manifest.save()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _unchanged(manifest: Manifest, job: Job, paths: dict[str, Path], key: str) -> Outcome | None:
+    """The outcome of a job whose files are all there, intact and made from the same key."""
+    files = []
+    for kind, path in paths.items():
+        entry = manifest.entry(path)
+        if not entry or entry.get("key") != key or not manifest.intact(path):
+            return None
+        files.append(Written(kind, path, entry["bytes"], entry["sha256"], entry.get("pages")))
+    pdf = files[0]
+    return Outcome(job, pdf.path, True, pdf.pages or 0, pdf.size, key=key, sha256=pdf.sha256,
+                   skipped=True, files=tuple(files))  # fmt: skip

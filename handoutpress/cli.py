@@ -1,4 +1,4 @@
-"""Command line: `python build_pdfs.py [build|extract|init|update|compile|status] ...`.
+"""Command line: `python build_pdfs.py [build|extract|init|update|compile|status|index|...] ...`.
 
 Every failure a person can cause (bad content, a bad catalog, an unknown language) ends in one clear
 line per problem naming file and line, and a non-zero exit code; never a traceback.
@@ -48,6 +48,7 @@ from handoutpress.locales import SOURCE_LANGUAGE, UnknownLanguage, language
 from handoutpress.manifest import MANIFEST, Manifest, merge
 from handoutpress.preview import PREVIEW_DPI, write_preview
 from handoutpress.reviews import load_review
+from handoutpress.site import INDEX, write_site
 from handoutpress.styles import PAPER_SIZES, SIZES, THEMES, StyleOptions
 
 #: Errors a user can cause and fix; anything else is a bug and keeps its traceback.
@@ -109,13 +110,32 @@ def cmd_build(project: Project, args: argparse.Namespace) -> None:
         force=args.force,
         jobs=args.jobs,
         shard=_shard(args.shard),
+        bilingual=args.bilingual,
         on_outcome=progress.outcome,
         on_plan=progress.start,
     )
     progress.stop()
-    _summary(project, report, Path(args.out))
+    # A shard sees part of the outputs (`index` runs after the merge); a failed build keeps the
+    # index of the last good one, and the failures are what the reader must see. A build that drew
+    # nothing changed nothing the index shows: every input of the index is in the PDFs' keys.
+    out = Path(args.out)
+    drawn = report.built or not (out / INDEX).is_file()
+    if args.shard is None and not report.failed and drawn:
+        for path in write_site(project, out, clinic):
+            print(f"wrote   {path}")
+    _summary(project, report, out)
     if report.failed:
         raise Failed(1)
+
+
+def cmd_index(project: Project, args: argparse.Namespace) -> None:
+    """The index page from the manifest, e.g. after `manifest merge` of a sharded build."""
+    out = Path(args.out)
+    if not Manifest.load(out).entries:
+        raise ValueError(f"no manifest in {out}: build first")
+    for path in write_site(project, out, _clinic(project, args.clinic)):
+        print(f"wrote {path}")
+    print(f"index: {out / INDEX}")
 
 
 class Progress:
@@ -180,9 +200,9 @@ def cmd_preview(project: Project, args: argparse.Namespace) -> None:
     handout = collection.handout(args.handout)
     plans, _ = plan_languages(project, [args.lang], allow_incomplete=True)
     builder = HandoutBuilder(project, collection, clinic, allow_incomplete=True)
-    data, _pages = builder.render(handout, plans[0], style)
+    rendered = builder.render(handout, plans[0], style)
     target = Job(handout.id, plans[0].code, style).output(Path(args.out)).with_suffix("")
-    for path in write_preview(data, target, args.dpi):
+    for path in write_preview(rendered.data, target, args.dpi):
         print(f"wrote {path}")
 
 
@@ -393,6 +413,11 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="build languages below 100%%; missing strings print in English, tagged as English",
     )
+    b.add_argument(
+        "--bilingual",
+        action="store_true",
+        help="also build each translation with its English, section by section (<id>.bilingual.pdf)",
+    )
     b.set_defaults(func=cmd_build)
 
     sub.add_parser("extract", help="write locales/handouts.pot").set_defaults(func=cmd_extract)
@@ -430,6 +455,10 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("parts", nargs="+", help="manifest.json files of the shards")
     m.add_argument("--out", default="dist", help="folder of the joined manifest (default: dist)")
     m.set_defaults(func=cmd_manifest)
+    x = sub.add_parser("index", help="write index.html from the manifest (after manifest merge)")
+    x.add_argument("--out", default="dist", help="output folder (default: dist)")
+    x.add_argument("--clinic", metavar="FILE", help="clinic profile (default: clinic.yaml if present)")
+    x.set_defaults(func=cmd_index)
     s = sub.add_parser("status", help="how complete each catalog is")
     s.add_argument("--json", action="store_true", help="print JSON instead of a table")
     s.set_defaults(func=cmd_status)
@@ -437,7 +466,19 @@ def parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = frozenset(
-    {"build", "extract", "init", "update", "compile", "status", "check", "manifest", "report", "preview"}
+    {
+        "build",
+        "extract",
+        "init",
+        "update",
+        "compile",
+        "status",
+        "check",
+        "manifest",
+        "report",
+        "preview",
+        "index",
+    }
 )
 
 

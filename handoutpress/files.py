@@ -3,7 +3,8 @@
 Every output (PDFs, previews, the manifest, catalogs, the build cache) goes through a temporary file
 in the target's folder and an atomic rename. If the write fails (disk full, no permission, a killed
 process) the target keeps its earlier bytes and the temporary file is removed; a build that was
-killed outright leaves a `.part` file that the next build deletes.
+killed outright leaves a `.part` file that the next build deletes. Files get the permissions
+`open()` would give them, so a web server can serve `dist/`.
 """
 
 from __future__ import annotations
@@ -14,11 +15,23 @@ import tempfile
 from pathlib import Path
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+#: The permissions of a new file as `open()` would give it: mkstemp makes files only their owner can
+#: read, and a web server serving dist/ could not send them.
+FILE_MODE = 0o666 & ~_umask()
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file in the same folder and an atomic rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
+        os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -50,3 +63,11 @@ def os_error_line(exc: OSError, path: Path | None = None) -> str:
     advice = _ADVICE.get(exc.errno or 0)
     where = f"{name}: " if name else ""
     return f"{where}{exc.strerror.lower()}" + (f": {advice}" if advice else "")
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """`write_atomic`, unless the file already holds exactly `data` (its date then stays as it is)."""
+    if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+        return False
+    write_atomic(path, data)
+    return True

@@ -1,6 +1,8 @@
-"""`dist/manifest.json`: every output with its language, handout, variant, pages, size, hash and key.
+"""`dist/manifest.json`: every output with its kind, language, handout, variant, pages, size and hash.
 
-The build reads it to skip what is unchanged and rewrites it (atomically) after every finished job.
+Kinds: `handout`, `bilingual` and `booklet` PDFs, a handout's `html` page and `thumbnail`, and the
+`site` files (index page, stylesheet, fonts). The build reads it to skip what is unchanged, the index
+page is made from it, and it is rewritten (atomically) after every finished job.
 Shards of a CI matrix each write their own; `python build_pdfs.py manifest merge` joins them.
 """
 
@@ -14,7 +16,7 @@ from typing import Any
 from handoutpress.files import write_atomic
 
 MANIFEST = "manifest.json"
-FORMAT = 1
+FORMAT = 2
 
 
 class Manifest:
@@ -46,18 +48,38 @@ class Manifest:
         return hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"]
 
     def record(self, outcome: Any, review: str) -> None:
-        name = self._name(outcome.path)
-        self.entries[name] = {
-            "path": name,
-            "language": outcome.path.parent.name,
-            "handout": outcome.job.handout,
-            "variant": outcome.job.style.name,
-            "pages": outcome.pages,
-            "bytes": outcome.size,
-            "sha256": outcome.sha256,
-            "key": outcome.key,
-            "review": review,
-        }
+        """Every file of a finished job (build.Outcome), with the job's language, handout and key."""
+        job = outcome.job
+        for written in outcome.files:
+            name = self._name(written.path)
+            self.entries[name] = {
+                "path": name,
+                "kind": written.kind,
+                "language": written.path.parent.name,
+                "handout": None if job.kind == "booklet" else job.handout,
+                "variant": job.style.name,
+                "size": job.style.size,
+                "theme": job.style.theme,
+                "pages": written.pages,
+                "bytes": written.size,
+                "sha256": written.sha256,
+                "key": outcome.key,
+                "review": review,
+            }
+
+    def record_file(self, path: Path, kind: str, data: bytes) -> None:
+        """A file that belongs to no job (the index page, its stylesheet and fonts)."""
+        name = self._name(path)
+        digest = hashlib.sha256(data).hexdigest()
+        self.entries[name] = {"path": name, "kind": kind, "bytes": len(data), "sha256": digest}
+
+    def outputs(self, kind: str) -> list[dict[str, Any]]:
+        """The entries of one kind whose file is still there, in path order."""
+        return [
+            e
+            for name, e in sorted(self.entries.items())
+            if e.get("kind") == kind and (self.out_dir / name).is_file()
+        ]
 
     def save(self) -> Path:
         target = self.out_dir / MANIFEST

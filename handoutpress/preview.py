@@ -15,14 +15,19 @@ from handoutpress.files import write_atomic
 
 #: Dots per inch of a preview: 18 pt text comes out 25 pixels tall, easy to read on a screen.
 PREVIEW_DPI = 100
+#: Dots per inch of the index page's thumbnails: a Letter page is 340 x 440 pixels, shown at half
+#: that size, so it stays sharp on a high-density screen and when the page is zoomed to 200%.
+THUMBNAIL_DPI = 40
 
 
-def page_images(pdf: bytes, dpi: int = PREVIEW_DPI) -> list[bytes]:
-    """Each page of `pdf` as PNG bytes, rendered at `dpi`."""
+def page_images(pdf: bytes, dpi: int = PREVIEW_DPI, pages: int | None = None) -> list[bytes]:
+    """The first `pages` pages of `pdf` (all by default) as PNG bytes, rendered at `dpi`."""
     document = pdfium.PdfDocument(pdf)
     images = []
     try:
-        for page in document:
+        for index, page in enumerate(document):
+            if pages is not None and index >= pages:
+                break
             bitmap = page.render(scale=dpi / 72)
             buffer = io.BytesIO()
             bitmap.to_pil().save(buffer, format="PNG", optimize=True)
@@ -30,6 +35,11 @@ def page_images(pdf: bytes, dpi: int = PREVIEW_DPI) -> list[bytes]:
     finally:
         document.close()
     return images
+
+
+def thumbnail(pdf: bytes) -> bytes:
+    """A small picture of the first page, for the index page (`dist/<lang>/<id>.png`)."""
+    return page_images(pdf, THUMBNAIL_DPI, pages=1)[0]
 
 
 def write_preview(pdf: bytes, target: Path, dpi: int = PREVIEW_DPI) -> list[Path]:

@@ -1,4 +1,7 @@
-"""Render a translated handout to HTML with Jinja2, then to a tagged PDF (PDF/UA-1) with WeasyPrint.
+"""Render translated handouts to HTML with Jinja2, then to a tagged PDF (PDF/UA-1) with WeasyPrint.
+
+Every document (a handout, a booklet, a bilingual handout, a web page, the index page) is a template
+that puts together HandoutParts: one translated handout each, printed by `templates/_handout.html.j2`.
 
 One Renderer per process: it holds the Jinja environment and WeasyPrint's FontConfiguration, which must
 be the same object for `CSS(...)` and `write_pdf()` or `@font-face` rules are ignored. Rendering never
@@ -10,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +32,6 @@ from handoutpress.reviews import Review
 from handoutpress.styles import SIZES, THEMES, StyleOptions
 from handoutpress.translate import TranslatedHandout, Translator
 
-HANDOUT_TEMPLATE = "handout.html.j2"
 STYLESHEET_TEMPLATE = "print.css.j2"
 PDF_VARIANT = "pdf/ua-1"
 
@@ -38,6 +40,23 @@ PDF_VARIANT = "pdf/ua-1"
 class RenderedPdf:
     data: bytes
     pages: int
+
+
+@dataclass(frozen=True)
+class HandoutPart:
+    """One translated handout with what the templates need to print it (`templates/_handout.html.j2`).
+
+    A document holds one part (a single handout, a web page), several (a booklet) or two languages of
+    the same handout (a bilingual handout); `prefix` keeps their element ids apart."""
+
+    handout: TranslatedHandout
+    lang: Language
+    gettext: Translator
+    review: Review | None
+    reviewed_date: str
+    citations: Markup
+    foreign: Callable[[str], Markup]
+    prefix: str = ""
 
 
 def css_string(text: str) -> str:
@@ -129,16 +148,10 @@ class Renderer:
         self.font_config = FontConfiguration()
         self.fetcher = ProjectFetcher([templates_dir])
 
-    def html(
-        self,
-        handout: TranslatedHandout,
-        translator: Translator,
-        producer: str,
-        clinic: Clinic,
-        review: Review | None,
-        **extra: Any,
-    ) -> str:
-        """The handout as HTML; `review` is None for the English original."""
+    def part(
+        self, handout: TranslatedHandout, translator: Translator, review: Review | None, prefix: str = ""
+    ) -> HandoutPart:
+        """One handout as the templates print it; `review` is None for the English original."""
         lang = translator.lang
 
         def foreign(text: str) -> Markup:
@@ -152,19 +165,32 @@ class Renderer:
         citations = Markup("; ").join(
             foreign(s.citation.rstrip(".")) for s in handout.source.sources
         ) + Markup(".")
-        template = self.env.get_template(HANDOUT_TEMPLATE)
-        return template.render(
-            citations=citations,
+        return HandoutPart(
             handout=handout,
+            lang=lang,
+            gettext=translator,
+            review=review,
+            reviewed_date=lang.format_date(handout.reviewed),
+            citations=citations,
+            foreign=foreign,
+            prefix=prefix,
+        )
+
+    def document(
+        self, template: str, translator: Translator, producer: str, clinic: Clinic, **context: Any
+    ) -> str:
+        """Render one of the HTML templates in the translator's language.
+
+        Every template gets the language, the producer, the clinic and `_`/`gettext`, which escape
+        translations; the handouts themselves come in as HandoutParts (see `part`)."""
+        lang = translator.lang
+        return self.env.get_template(template).render(
             lang=lang,
             producer=producer,
             clinic=clinic,
-            review=review,
-            reviewed_date=lang.format_date(handout.reviewed),
-            foreign=foreign,
             gettext=translator,
             _=translator,
-            **extra,
+            **context,
         )
 
     def stylesheet(
@@ -173,18 +199,23 @@ class Renderer:
         translator: Translator,
         font: PreparedFont | None,
         style: StyleOptions,
+        english: PreparedFont | None = None,
     ) -> str:
         """The print stylesheet; with `font=None` it is rendered only to learn the words it prints
-        (the page footer), which the font must cover before it can be chosen."""
+        (the page footer), which the font must cover before it can be chosen. `english` is the font
+        of the English parts of a bilingual handout (`.english`), when it differs from `font`."""
         size = SIZES[style.size]
 
         def page_footer(pattern: Markup) -> Markup:
             return Markup(footer_content(pattern.striptags(), lang.counter_style))
 
+        faces = [f.font_face_css() for f in dict.fromkeys((font, english)) if f is not None]
         template = self.env.get_template(STYLESHEET_TEMPLATE)
         return template.render(
-            font_faces=Markup(font.font_face_css() if font else ""),
+            font_faces=Markup("\n".join(faces)),
             font_family=font.css_family if font else "serif",
+            english_family=english.css_family if english else None,
+            counter_style=lang.counter_style,
             paper=style.paper,
             body_size=size.body,
             h1_size=size.h1,
@@ -195,9 +226,10 @@ class Renderer:
             _=translator,
         )
 
-    def pdf(self, html: str, css: str, font: PreparedFont, identifier: str) -> RenderedPdf:
+    def pdf(self, html: str, css: str, fonts: Sequence[PreparedFont], identifier: str) -> RenderedPdf:
         """Lay out and write a tagged PDF; `identifier` makes the PDF's /ID stable across builds."""
-        self.fetcher.allow(font.paths)
+        for font in fonts:
+            self.fetcher.allow(font.paths)
         base = self.templates_dir.resolve().as_uri() + "/"
         stylesheet = weasyprint.CSS(
             string=css, base_url=base, font_config=self.font_config, url_fetcher=self.fetcher

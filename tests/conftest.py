@@ -30,6 +30,19 @@ MINI_SPANISH = {
 }
 
 
+#: A complete Arabic catalog for the mini project: right-to-left, and another font than English.
+MINI_ARABIC = {
+    "Sample handout": "نشرة تجريبية",
+    "A short summary.": "ملخص قصير.",
+    "First part": "الجزء الأول",
+    "**Bold word** in a paragraph.": "**كلمة بخط عريض** في فقرة.",
+    "First item": "البند الأول",
+    "Second item": "البند الثاني",
+    "Shared part": "جزء مشترك",
+    "A shared paragraph.": "فقرة مشتركة.",
+}
+
+
 def make_mini(root: Path) -> Project:
     """A copy of the mini project at `root` with the real templates and the real pyproject mapping."""
     shutil.copytree(FIXTURES / "mini", root)
@@ -39,13 +52,12 @@ def make_mini(root: Path) -> Project:
     return Project(root)
 
 
-def add_spanish(project: Project) -> Project:
-    """Extract the mini project's template and give it a complete Spanish catalog."""
+def add_language(project: Project, code: str, translations: dict[str, str]) -> None:
+    """Extract the mini project's strings and add a complete catalog for `code`."""
     assert main(["--root", str(project.root), "extract"]) == 0
-    assert main(["--root", str(project.root), "init", "es"]) == 0
-    po = project.locales_dir / "es/LC_MESSAGES/handouts.po"
-    translate_catalog(po, MINI_SPANISH, REPO / "locales/es/LC_MESSAGES/handouts.po")
-    return project
+    assert main(["--root", str(project.root), "init", code]) == 0
+    po = project.locales_dir / code / "LC_MESSAGES/handouts.po"
+    translate_catalog(po, translations, REPO / "locales" / code / "LC_MESSAGES/handouts.po")
 
 
 @pytest.fixture
@@ -71,7 +83,8 @@ def translate_catalog(po: Path, translations: dict[str, str], template_language:
 @pytest.fixture
 def mini_es(mini: Project) -> Project:
     """The mini project with a complete Spanish catalog."""
-    return add_spanish(mini)
+    add_language(mini, "es", MINI_SPANISH)
+    return mini
 
 
 @pytest.fixture(scope="session")

@@ -57,3 +57,42 @@ def marked_content(pdf: pikepdf.Pdf) -> list[tuple[int, str, int | None]]:
             elif str(operator) == "BMC":
                 found.append((index, str(operands[0]), None))
     return found
+
+
+def text_by_language(path: Path) -> dict[str, str]:
+    """The characters of the page content grouped by the language a screen reader speaks them in:
+    the nearest /Lang up the structure tree from their marked content, else the document's."""
+    languages: dict[tuple[int, int], str] = {}
+    with pikepdf.open(path) as pdf:
+        default = str(pdf.Root.get("/Lang", ""))
+        nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+        parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        for index, page in enumerate(pdf.pages):
+            owners = parents.get(int(page.obj.get("/StructParents", -1)))
+            for mcid, element in enumerate(owners if isinstance(owners, pikepdf.Array) else []):
+                lang = default
+                while isinstance(element, pikepdf.Dictionary):
+                    if "/Lang" in element:
+                        lang = str(element.Lang)
+                        break
+                    element = element.get("/P")
+                languages[(index, mcid)] = lang
+    found: dict[str, list[str]] = {}
+    with pdfplumber.open(path) as plumber:
+        for index, page in enumerate(plumber.pages):
+            for char in page.chars:
+                if char.get("mcid") is not None and char["text"].strip():
+                    lang = languages.get((index, char["mcid"]), "artifact")
+                    found.setdefault(lang, []).append(char["text"])
+    return {lang: "".join(chars) for lang, chars in found.items()}
+
+
+def fonts_of(path: Path, text: str) -> set[str]:
+    """The fonts the first line that holds `text` (spaces ignored) is drawn with."""
+    needle = text.replace(" ", "")
+    with pdfplumber.open(path) as plumber:
+        for page in plumber.pages:
+            for line in page.extract_text_lines(return_chars=True):
+                if needle in line["text"].replace(" ", ""):
+                    return {c["fontname"].split("+")[-1] for c in line["chars"] if c["text"].strip()}
+    raise AssertionError(f"{text!r} is not in {path}")

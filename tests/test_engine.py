@@ -38,14 +38,23 @@ def manifest(project) -> dict[str, dict]:
 def test_no_op_rebuild_skips_everything_and_force_rebuilds(mini_es, capsys) -> None:
     assert build(mini_es) == 0
     first = manifest(mini_es)
-    assert set(first) == {"en/sample.pdf", "es/sample.pdf"}
+    kinds = {path: entry["kind"] for path, entry in first.items() if not path.startswith("fonts/")}
+    assert kinds == {
+        "en/sample.pdf": "handout", "en/sample.html": "html", "en/sample.png": "thumbnail",
+        "es/sample.pdf": "handout", "es/sample.html": "html", "es/sample.png": "thumbnail",
+        "en/booklet.pdf": "booklet", "es/booklet.pdf": "booklet",
+        "index.html": "site", "site.css": "site",
+    }  # fmt: skip
     entry = first["es/sample.pdf"]
     assert entry["language"] == "es" and entry["handout"] == "sample" and entry["pages"] == 1
+    assert first["es/sample.png"]["key"] == entry["key"]  # made by the same job
     capsys.readouterr()
     assert build(mini_es) == 0
-    assert "0 built, 2 unchanged" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "0 built, 4 unchanged" in out
+    assert "wrote" not in out  # the index and its files are unchanged too
     assert build(mini_es, "--force") == 0
-    assert "2 built, 0 unchanged" in capsys.readouterr().out
+    assert "4 built, 0 unchanged" in capsys.readouterr().out
 
 
 def test_one_changed_string_rebuilds_only_the_pdfs_that_print_it(mini_es, capsys) -> None:
@@ -60,8 +69,8 @@ def test_one_changed_string_rebuilds_only_the_pdfs_that_print_it(mini_es, capsys
     po.write_text(po.read_text().replace('msgstr "Primera parte"', 'msgstr "La primera parte"'))
     assert build(mini_es) == 0
     out = capsys.readouterr().out
-    assert "1 built, 3 unchanged" in out
-    assert "es/sample.pdf" in out and "es/other.pdf" not in out
+    assert "2 built, 4 unchanged" in out  # es/sample.pdf and the Spanish booklet that holds it
+    assert "es/sample.pdf" in out and "es/booklet.pdf" in out and "es/other.pdf" not in out
 
 
 def test_two_clean_builds_are_byte_identical(mini_es, tmp_path) -> None:
@@ -80,12 +89,19 @@ def test_shards_split_the_jobs_and_manifests_merge(mini_es, tmp_path) -> None:
         outs.append(out)
     parts = [sorted(p.relative_to(o).as_posix() for p in o.rglob("*.pdf")) for o in outs]
     every = [p for part in parts for p in part]
-    assert sorted(every) == ["en/other.pdf", "en/sample.pdf", "es/other.pdf", "es/sample.pdf"]
+    assert sorted(every) == [
+        "en/booklet.pdf", "en/other.pdf", "en/sample.pdf",
+        "es/booklet.pdf", "es/other.pdf", "es/sample.pdf",
+    ]  # fmt: skip
     merged = tmp_path / "merged"
     args = ["manifest", "merge", *(str(o / "manifest.json") for o in outs), "--out", str(merged)]
     assert main(args) == 0
     data = json.loads((merged / "manifest.json").read_text())
-    assert sorted(e["path"] for e in data["outputs"]) == sorted(every)
+    pdfs = [e["path"] for e in data["outputs"] if e["path"].endswith(".pdf")]
+    assert sorted(pdfs) == sorted(every)
+    assert not (merged / "index.html").exists()  # a shard sees part of the outputs
+    assert main(["--root", str(mini_es.root), "index", "--out", str(merged)]) == 0
+    assert (merged / "index.html").exists()
 
 
 def test_parallel_build_matches_serial(mini_es, tmp_path) -> None:
@@ -113,12 +129,41 @@ def test_killed_build_leaves_no_partial_pdf_and_resumes(mini_es) -> None:
     process.wait()
     time.sleep(0.1)
     finished = {pdf: pdf.read_bytes() for pdf in sorted((mini_es.root / "dist/en").glob("*.pdf"))}
-    assert 1 <= len(finished) < 7
+    assert 1 <= len(finished) < 8  # 7 handouts and the booklet
     for pdf in finished:
         pikepdf.open(pdf).close()  # every file with a PDF name is a whole PDF
-    recorded = len(manifest(mini_es))  # a PDF killed before the manifest saw it is built again
+    done = [e for e in manifest(mini_es).values() if e["kind"] in ("handout", "booklet")]
     result = subprocess.run(command, capture_output=True, text=True, check=True)
-    assert f"{7 - recorded} built, {recorded} unchanged, 0 failed" in result.stdout
-    assert len(list((mini_es.root / "dist/en").glob("*.pdf"))) == 7
+    assert f"{8 - len(done)} built, {len(done)} unchanged, 0 failed" in result.stdout
+    assert len(list((mini_es.root / "dist/en").glob("*.pdf"))) == 8
     assert {pdf: pdf.read_bytes() for pdf in finished} == finished
     assert not list((mini_es.root / "dist").rglob("*.part"))
+
+
+def test_outputs_are_readable_by_a_web_server(mini) -> None:
+    """Files get the permissions `open()` would give them (mkstemp alone gives 0600)."""
+    import stat
+
+    from handoutpress.files import FILE_MODE
+
+    assert build(mini) == 0
+    files = [p for p in (mini.root / "dist").rglob("*") if p.is_file()]
+    assert {p.name for p in files} >= {"sample.pdf", "sample.html", "index.html", "site.css"}
+    for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) == FILE_MODE, path
+
+
+def test_the_site_removes_the_files_it_no_longer_links_and_nothing_else(mini) -> None:
+    assert build(mini) == 0
+    dist = mini.root / "dist"
+    old_font = dist / "fonts/hp-old-400.ttf"
+    old_font.write_bytes(b"an older cut of a font")
+    mine = dist / "fonts/README.txt"  # not the site's: never touched
+    mine.write_text("notes")
+    data = json.loads((dist / "manifest.json").read_text())
+    data["outputs"].append({"path": "fonts/hp-old-400.ttf", "kind": "site", "bytes": 22, "sha256": ""})
+    (dist / "manifest.json").write_text(json.dumps(data))
+    assert main(["--root", str(mini.root), "index", "--out", str(dist)]) == 0
+    assert not old_font.exists() and mine.exists()
+    assert "fonts/hp-old-400.ttf" not in manifest(mini)
+    assert (dist / "index.html").exists()

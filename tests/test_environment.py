@@ -109,18 +109,19 @@ MISSING_FONT = (
 
 
 @pytest.mark.parametrize(
-    ("lang", "line"),
+    ("lang", "lines"),
     [
-        ("es", f"error: {MISSING_FONT}"),  # found while planning, before any work
-        ("en", f"FAILED  en/sample (standard): {MISSING_FONT}"),  # English has no catalog to plan
+        ("es", [f"error: {MISSING_FONT}"]),  # found while planning, before any work
+        # English has no catalog to plan: each job says it, and the index waits for a good build.
+        ("en", [f"FAILED  en/{job} (standard): {MISSING_FONT}" for job in ("sample", "booklet")]),
     ],
 )
-def test_a_missing_font_is_one_clear_line(lang, line, built, monkeypatch, capsys) -> None:
+def test_a_missing_font_is_one_clear_line(lang, lines, built, monkeypatch, capsys) -> None:
     project, out, before = built
     monkeypatch.setitem(SCRIPT_FONTS, "Latn", (MISSING,))
     capsys.readouterr()
     assert run(project, "build", "--lang", lang, "--force", "--jobs", "1") == 1
-    assert capsys.readouterr().err.splitlines() == [line]
+    assert capsys.readouterr().err.splitlines() == lines
     assert snapshot(out) == before
 
 
@@ -170,21 +171,23 @@ def read_only(folder: Path, monkeypatch) -> None:
 
 
 @pytest.mark.parametrize(
-    ("folder", "line"),
+    ("folder", "lines"),
     [
-        ("dist", "error: {out}: permission denied: make the folder writable, or build into another "
-                 "folder with --out"),
-        ("dist/es", "FAILED  es/sample (standard): {out}/es/sample.pdf: permission denied: make the "
-                    "folder writable, or build into another folder with --out"),
+        ("dist", ["error: {out}: permission denied: make the folder writable, or build into another "
+                  "folder with --out"]),
+        # one line per job that writes there: the handout and the booklet
+        ("dist/es", [f"FAILED  es/{job} (standard): {{out}}/es/{job}.pdf: permission denied: make "
+                     "the folder writable, or build into another folder with --out"
+                     for job in ("sample", "booklet")]),
     ],
 )  # fmt: skip
-def test_a_read_only_output_folder_is_one_clear_line(folder, line, built, monkeypatch, capsys) -> None:
+def test_a_read_only_output_folder_is_one_clear_line(folder, lines, built, monkeypatch, capsys) -> None:
     project, out, before = built
     try:
         read_only(project.root / folder, monkeypatch)
         capsys.readouterr()
         assert run(project, "build", "--lang", "es", "--force", "--jobs", "1") == 1
-        assert capsys.readouterr().err.splitlines() == [line.format(out=out)]
+        assert capsys.readouterr().err.splitlines() == [line.format(out=out) for line in lines]
     finally:
         (project.root / folder).chmod(0o755)
     assert snapshot(out) == before
@@ -196,8 +199,9 @@ def test_a_full_disk_is_one_clear_line_and_leaves_no_partial_file(built, monkeyp
     capsys.readouterr()
     assert run(project, "build", "--lang", "es", "--force", "--jobs", "1") == 1
     assert capsys.readouterr().err.splitlines() == [
-        f"FAILED  es/sample (standard): {out}/es/sample.pdf: no space left on device: the disk is "
+        f"FAILED  es/{job} (standard): {out}/es/{job}.pdf: no space left on device: the disk is "
         "full: free some space, then run the same command again"
+        for job in ("sample", "booklet")
     ]
     assert snapshot(out) == before  # half a PDF was written to a temporary file: it is gone
 
@@ -231,12 +235,13 @@ def test_ctrl_c_keeps_finished_pdfs_and_the_next_run_does_the_rest(jobs, mini_es
     assert err.splitlines() == [
         "interrupted: finished PDFs are kept; run the same command again to do the rest"
     ]
-    finished = snapshot(out / "en")
-    assert 1 <= len(finished) < total
+    pdfs = total + 1  # and the booklet
+    finished = {name: data for name, data in snapshot(out / "en").items() if name.endswith(".pdf")}
+    assert 1 <= len(finished) < pdfs
     for name in finished:
         pikepdf.open(out / "en" / name).close()  # every file with a PDF name is a whole PDF
     result = subprocess.run(command, capture_output=True, text=True, check=True)
     assert result.stderr == ""
-    assert len(list((out / "en").glob("*.pdf"))) == total
+    assert len(list((out / "en").glob("*.pdf"))) == pdfs
     assert {name: data for name, data in snapshot(out / "en").items() if name in finished} == finished
     assert not list(out.rglob("*.part"))

@@ -92,8 +92,10 @@ def test_every_english_handout_fits_on_two_letter_pages(shipped_pdfs: Path) -> N
     import pikepdf
 
     pages = {p.stem: len(pikepdf.open(p).pages) for p in (shipped_pdfs / "en").glob("*.pdf")}
+    booklet = pages.pop("booklet")
     assert set(pages) == EXPECTED
     assert {k: v for k, v in pages.items() if v > 2} == {}
+    assert booklet == 2 + sum(pages.values())  # a cover, the contents, then each handout whole
 
 
 @pytest.mark.parametrize("code", catalog_languages(REPO / "locales"))

@@ -27,7 +27,7 @@ from handoutpress.build import Project
 from handoutpress.cli import main
 from handoutpress.content import MAX_DEPTH
 
-from .conftest import Guard, add_spanish, make_mini, msgfmt
+from .conftest import MINI_SPANISH, Guard, add_language, make_mini, msgfmt
 from .pdfinfo import text
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
@@ -262,7 +262,8 @@ def splice(catalog: bytes, fragment: bytes) -> tuple[bytes, int]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """The mini project with a complete Spanish catalog and its PDFs built: the earlier work."""
-    project = add_spanish(make_mini(tmp_path_factory.mktemp("hostile") / "mini"))
+    project = make_mini(tmp_path_factory.mktemp("hostile") / "mini")
+    add_language(project, "es", MINI_SPANISH)
     assert (
         main(["--root", str(project.root), "build", "--jobs", "1", "--out", str(project.root / "dist")])
         == 0

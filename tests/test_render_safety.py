@@ -13,15 +13,17 @@ import jinja2
 import pikepdf
 import pytest
 import weasyprint
+from babel.messages.pofile import read_po
 from weasyprint.urls import URLFetcher
 
-from handoutpress.build import template_messages
+from handoutpress.build import HANDOUT_TEMPLATE, template_messages
 from handoutpress.clinic import Clinic
 from handoutpress.content import load_collection
 from handoutpress.fonts import choose_font
 from handoutpress.locales import language
-from handoutpress.render import ProjectFetcher, Renderer, StyleOptions
+from handoutpress.render import ProjectFetcher, Renderer
 from handoutpress.reviews import Review
+from handoutpress.styles import StyleOptions
 from handoutpress.translate import Translator, translate
 
 from .conftest import MINI_SPANISH, Guard
@@ -91,7 +93,7 @@ def test_the_project_fetcher_keeps_every_outside_file_out(outside, mini, tmp_pat
     renderer = Renderer(mini.templates_dir)
     font = choose_font("Latn", ["Title"], mini.cache_dir)
     css = renderer.stylesheet(language("en"), Translator(language("en"), {}), font, StyleOptions())
-    rendered = renderer.pdf(hostile_html(outside), css, font, "hostile")
+    rendered = renderer.pdf(hostile_html(outside), css, [font], "hostile")
     path = tmp_path / "out.pdf"
     path.write_bytes(rendered.data)
     assert MARKER.encode() not in everything_in(path)
@@ -103,7 +105,7 @@ def test_no_network_connection_is_attempted(outside, mini, guard: Guard, tmp_pat
     renderer = Renderer(mini.templates_dir)
     font = choose_font("Latn", ["Title"], mini.cache_dir)
     css = renderer.stylesheet(language("en"), Translator(language("en"), {}), font, StyleOptions())
-    renderer.pdf(hostile_html(outside), css, font, "hostile")
+    renderer.pdf(hostile_html(outside), css, [font], "hostile")
     assert guard.connections == []
     assert "http://evil.example/beacon.png" in renderer.fetcher.refused
     # The control: WeasyPrint's own fetcher does reach for the network, and the guard sees it.
@@ -162,6 +164,10 @@ def test_every_template_string_is_escaped_when_translated(mini_es) -> None:
     template_ids = template_messages(mini_es)
     assert "Page {page} of {pages}" in template_ids and "Contact your care team" in template_ids
     translations = {**MINI_SPANISH, **{m: m + PAYLOAD for m in template_ids}}
+    with mini_es.pot.open("rb") as fh:  # the strings of the handout's own templates
+        handout_ids = {
+            m.id for m in read_po(fh) if m.id and any("_handout" in loc for loc, _ in m.locations)
+        }
     lang = language("es")
     clinic = Clinic(name="Clinic", phone="555", website="example.org", address="1 Road")
     renderer = Renderer(mini_es.templates_dir)
@@ -169,9 +175,10 @@ def test_every_template_string_is_escaped_when_translated(mini_es) -> None:
     html_translator = Translator(lang, translations)
     translated = translate(handout, html_translator, clinic.values())
     review = Review(status="draft", translated=dt.date(2026, 11, 20))
-    html = renderer.html(translated, html_translator, "The producer", clinic, review)
+    doc = renderer.part(translated, html_translator, review)
+    html = renderer.document(HANDOUT_TEMPLATE, html_translator, "The producer", clinic, doc=doc)
     printed = [t for t in html_translator.printed if "<script>" in t]
-    assert len(printed) >= len(template_ids) - 2  # all but the footer and "checked" (draft here)
+    assert len(printed) >= len(handout_ids) - 1  # all but "checked" (the translation is a draft)
     assert "<script" not in html and "<img" not in html
     assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") == len(printed)
 
