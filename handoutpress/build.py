@@ -212,6 +212,17 @@ def ensure_writable(out_dir: Path) -> None:
     os.unlink(probe)
 
 
+def prove_printable(project: Project, code: str) -> None:
+    """Stop before drawing if a translation has a character its language's font lacks, naming the
+    catalog line. Only languages with work to do are proved: an unchanged job's key covers the same
+    catalog entries and fonts that were proved when it was drawn."""
+    po = catalog_path(project.locales_dir, code)
+    display = display_path(po, project.root)
+    script = catalog_language(po, display).script
+    if broken := unprintable(read_catalog(po, display), display, script, project.cache_dir):
+        raise CatalogError(broken[0].path, broken[0].line, broken[0].message)
+
+
 def plan_languages(
     project: Project, requested: Sequence[str] | None, allow_incomplete: bool
 ) -> tuple[list[LanguagePlan], list[str]]:
@@ -235,10 +246,8 @@ def plan_languages(
             continue
         po = catalog_path(project.locales_dir, code)
         display = display_path(po, project.root)
-        script = catalog_language(po, display).script
+        catalog_language(po, display)  # a folder named like no language is refused here
         catalog = read_catalog(po, display)
-        if broken := unprintable(catalog, display, script, project.cache_dir):
-            raise CatalogError(broken[0].path, broken[0].line, broken[0].message)
         status = catalog_status(code, catalog)
         translations = load_translations(compile_catalog(po, project.cache_dir))
         review = load_review(project.locales_dir, code)
@@ -251,20 +260,6 @@ def plan_languages(
             continue
         plans.append(plan)
     return plans, notes
-
-
-@dataclass(frozen=True)
-class Composition:
-    """One handout laid out as HTML in one language, before fonts and PDF.
-
-    `translator.printed` holds every translated string it prints (content and templates) and
-    `verbatim` what it prints as it is (citations, producer, date, digits): the font must cover both,
-    and a reader copying from the PDF must get the translated strings back."""
-
-    lang: Language
-    translator: Translator
-    html: str
-    verbatim: list[str]
 
 
 class HandoutBuilder:
@@ -401,40 +396,61 @@ def job_handouts(collection: Collection, job: Job) -> list[Handout]:
     return [collection.handout(job.handout)]
 
 
-def job_key(
-    project: Project,
-    collection: Collection,
-    job: Job,
-    plan: LanguagePlan,
-    clinic: Clinic,
-    template_msgids: frozenset[str],
-) -> str:
-    """A hash of everything that shapes one job's files; an unchanged key means unchanged files.
+def _digest(*parts: object) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(repr(part).encode())
+        h.update(b"\0")
+    return h.hexdigest()
 
-    It covers the handouts and their sections (their text), the catalog entries they print (their
+
+class JobKeys:
+    """Build keys: a hash of everything that shapes one job's files; an unchanged key means
+    unchanged files.
+
+    A key covers the handouts and their sections (their text), the catalog entries they print (their
     own strings and the templates'), the translation's review record, the templates and styles, the
     font files for the script (and English for a bilingual handout), the clinic profile, the kind of
-    job, the print variant, the engine's source and WeasyPrint's version."""
-    h = hashlib.sha256()
+    job, the print variant, the engine's source and WeasyPrint's version. The parts that many jobs
+    share are hashed once per build, so deciding that nothing needs drawing stays quick."""
 
-    def add(*parts: object) -> None:
-        for part in parts:
-            h.update(repr(part).encode())
-            h.update(b"\0")
+    def __init__(
+        self, project: Project, collection: Collection, clinic: Clinic, template_msgids: frozenset[str]
+    ):
+        self.collection = collection
+        self.template_msgids = sorted(template_msgids)
+        templates = [
+            (p.name, file_digest(p)) for p in sorted(project.templates_dir.rglob("*")) if p.is_file()
+        ]
+        producer = collection.library.producer
+        self.common = _digest(engine_digest(), WEASYPRINT_VERSION, clinic, producer, templates)
+        self._languages: dict[str, str] = {}
+        self._handouts: dict[tuple[str, str], str] = {}
 
-    add(engine_digest(), WEASYPRINT_VERSION, job.kind, plan.code, job.style, clinic)
-    add(plan.allow_incomplete, plan.review)
-    handouts = job_handouts(collection, job)
-    add(handouts, collection.library.producer)
-    msgids = sorted({t.msgid for h in handouts for t in h.texts()} | template_msgids)
-    add([(m, plan.translations.get(m)) for m in msgids])
-    for path in sorted(project.templates_dir.rglob("*")):
-        if path.is_file():
-            add(path.name, file_digest(path))
-    add(font_fingerprint(language(plan.code).script))
-    if job.kind == "bilingual":
-        add(font_fingerprint(language(SOURCE_LANGUAGE).script))
-    return h.hexdigest()
+    def key(self, job: Job, plan: LanguagePlan) -> str:
+        english = font_fingerprint(language(SOURCE_LANGUAGE).script) if job.kind == "bilingual" else ""
+        return _digest(
+            self.common, self._language(plan), self._printed(job, plan), job.kind, job.style, english
+        )
+
+    def _language(self, plan: LanguagePlan) -> str:
+        if plan.code not in self._languages:
+            templates = [(m, plan.translations.get(m)) for m in self.template_msgids]
+            script = font_fingerprint(language(plan.code).script)
+            self._languages[plan.code] = _digest(
+                plan.code, plan.allow_incomplete, plan.review, script, templates
+            )
+        return self._languages[plan.code]
+
+    def _printed(self, job: Job, plan: LanguagePlan) -> str:
+        """The handouts a job prints, and their strings in the plan's language."""
+        name = BOOKLET if job.kind == "booklet" else job.handout
+        if (name, plan.code) not in self._handouts:
+            handouts = job_handouts(self.collection, job)
+            msgids = sorted({t.msgid for h in handouts for t in h.texts()})
+            strings = [(m, plan.translations.get(m)) for m in msgids]
+            self._handouts[name, plan.code] = _digest(handouts, strings)
+        return self._handouts[name, plan.code]
 
 
 @functools.cache
@@ -583,18 +599,22 @@ def build(
     remove_partial_files(out_dir)
     report = BuildReport(skipped_languages=notes)
     by_code = {p.code: p for p in plans}
+    keys = JobKeys(project, collection, clinic, template_msgids)
     todo: list[tuple[Job, dict[str, Path], str]] = []
     for job in plan_jobs(plans, selected, styles, bilingual, booklets=not handouts):
         if not in_shard(job, shard):
             continue
         paths = job.outputs(out_dir)
-        key = job_key(project, collection, job, by_code[job.lang], clinic, template_msgids)
+        key = keys.key(job, by_code[job.lang])
         if not force and (outcome := _unchanged(manifest, job, paths, key)):
             report.outcomes.append(outcome)
             if on_outcome:
                 on_outcome(outcome)
             continue
         todo.append((job, paths, key))
+    for code in dict.fromkeys(job.lang for job, _paths, _key in todo):
+        if code != SOURCE_LANGUAGE:
+            prove_printable(project, code)
     if on_plan:
         on_plan(len(todo))
     reviews = {p.code: p.review.status for p in plans}
