@@ -61,12 +61,12 @@ $(BIN)/python:
 	  fi; }
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | system $(BIN)/python
-	$(BIN)/python -m pip install -q -e .
+$(VENV)/.installed: pyproject.toml constraints.txt | system $(BIN)/python
+	$(BIN)/python -m pip install -q -c constraints.txt -e .
 	@touch $@
 
-$(VENV)/.installed-test: pyproject.toml | system $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml constraints.txt | system $(BIN)/python
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test]'
 	@touch $@ $(VENV)/.installed
 
 clean:
