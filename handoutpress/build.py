@@ -49,7 +49,8 @@ from handoutpress.styles import StyleOptions
 from handoutpress.translate import Translator, translate
 
 if TYPE_CHECKING:  # rendering (and WeasyPrint) is imported by the workers that draw
-    from handoutpress.render import HandoutPart, RenderedPdf
+    from handoutpress.render import RenderedPdf
+    from handoutpress.templating import HandoutPart
 
 
 @dataclass(frozen=True)
@@ -638,7 +639,11 @@ def build(
             initializer=_init_pool_worker,
             initargs=(project, clinic, by_code, allow_incomplete),
         ) as pool:
-            futures = [pool.submit(_run_job, job, paths, key) for job, paths, key in todo]
+            # Booklets start first: each takes as long as a language's handouts together, and one
+            # started last keeps a worker busy while the others wait with nothing left to do.
+            start_order = sorted(todo, key=lambda item: item[0].kind != "booklet")
+            started_jobs = {id(item): pool.submit(_run_job, *item) for item in start_order}
+            futures = [started_jobs[id(item)] for item in todo]
             try:
                 for future in futures:  # in job order: results come back in a stable order
                     finish(future.result())

@@ -83,9 +83,10 @@ class Manifest:
 
     def save(self) -> Path:
         target = self.out_dir / MANIFEST
-        outputs = [self.entries[k] for k in sorted(self.entries)]
-        text = json.dumps({"format": FORMAT, "outputs": outputs}, indent=1, ensure_ascii=False)
-        data = (text + "\n").encode("utf-8")
+        # One output per line: a diff shows which files changed, and each line goes through json's C
+        # encoder (indent= takes the pure-Python one, which cost 1.5 s over a full build's saves).
+        lines = ",\n".join(json.dumps(self.entries[k], ensure_ascii=False) for k in sorted(self.entries))
+        data = f'{{"format": {FORMAT}, "outputs": [\n{lines}\n]}}\n'.encode()
         if not (target.is_file() and target.read_bytes() == data):  # no write when nothing changed
             write_atomic(target, data)
         return target

@@ -1,38 +1,26 @@
-"""Render translated handouts to HTML with Jinja2, then to a tagged PDF (PDF/UA-1) with WeasyPrint.
+"""Lay out and write tagged PDFs (PDF/UA-1) with WeasyPrint, from the HTML and CSS of the templates.
 
-Every document (a handout, a booklet, a bilingual handout, a web page, the index page) is a template
-that puts together HandoutParts: one translated handout each, printed by `templates/_handout.html.j2`.
-
-One Renderer per process: it holds the Jinja environment and WeasyPrint's FontConfiguration, which must
-be the same object for `CSS(...)` and `write_pdf()` or `@font-face` rules are ignored. Rendering never
-touches the network and reads no file outside the project's templates and the prepared font files: the
-URL fetcher refuses everything else, whatever a handout or a translation contains.
+One Renderer per process: it holds WeasyPrint's FontConfiguration, which must be the same object for
+`CSS(...)` and `write_pdf()` or `@font-face` rules are ignored. Rendering never touches the network and
+reads no file outside the project's templates and the prepared font files: the URL fetcher refuses
+everything else, whatever a handout or a translation contains.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import jinja2
 import weasyprint
-from markupsafe import Markup
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from handoutpress import tagging
-from handoutpress.clinic import Clinic
 from handoutpress.fonts import PreparedFont
-from handoutpress.locales import SOURCE_LANGUAGE, Language
-from handoutpress.reviews import Review
-from handoutpress.styles import SIZES, THEMES, StyleOptions
-from handoutpress.translate import TranslatedHandout, Translator
+from handoutpress.templating import Templates
 
-STYLESHEET_TEMPLATE = "print.css.j2"
 PDF_VARIANT = "pdf/ua-1"
 
 
@@ -40,53 +28,6 @@ PDF_VARIANT = "pdf/ua-1"
 class RenderedPdf:
     data: bytes
     pages: int
-
-
-@dataclass(frozen=True)
-class HandoutPart:
-    """One translated handout with what the templates need to print it (`templates/_handout.html.j2`).
-
-    A document holds one part (a single handout, a web page), several (a booklet) or two languages of
-    the same handout (a bilingual handout); `prefix` keeps their element ids apart."""
-
-    handout: TranslatedHandout
-    lang: Language
-    gettext: Translator
-    review: Review | None
-    reviewed_date: str
-    citations: Markup
-    foreign: Callable[[str], Markup]
-    prefix: str = ""
-
-
-def css_string(text: str) -> str:
-    """A CSS string literal for untrusted text: everything but letters, digits and spaces is
-    written as a hex escape, so no quote, backslash or newline can end the string early.
-    Each escape ends with a space, which CSS consumes; without it a real space after a Devanagari
-    vowel sign would vanish ("में से पेज" printed as "मेंसेपेज")."""
-    out = []
-    for char in text:
-        if char.isalnum() or char == " ":
-            out.append(char)
-        else:
-            out.append(f"\\{ord(char):x} ")  # CSS eats one space after an escape: this one
-    return '"' + "".join(out) + '"'
-
-
-_PAGE_PARTS = re.compile(r"\{(page|pages)\}")
-
-
-def footer_content(pattern: str, counter_style: str) -> str:
-    """The CSS `content` value for a translated "Page {page} of {pages}" in the language's digits."""
-    if sorted(_PAGE_PARTS.findall(pattern)) != ["page", "pages"]:
-        raise ValueError(f"the page footer {pattern!r} must use {{page}} and {{pages}} once each")
-    parts = []
-    for i, piece in enumerate(_PAGE_PARTS.split(pattern)):
-        if i % 2:
-            parts.append(f"counter({piece}, {counter_style})")
-        elif piece:
-            parts.append(css_string(piece))
-    return " ".join(parts)
 
 
 class ProjectFetcher(URLFetcher):
@@ -129,102 +70,14 @@ def _file_path(url: str) -> Path | None:
     return Path(unquote(parts.path)).resolve()
 
 
-class Renderer:
-    """HTML and PDF for one process: one Jinja environment, one FontConfiguration, one fetcher."""
+class Renderer(Templates):
+    """The templates, and PDFs from them: one FontConfiguration and one fetcher for the process."""
 
     def __init__(self, templates_dir: Path):
-        self.templates_dir = templates_dir
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(templates_dir),
-            autoescape=jinja2.select_autoescape(["html.j2"], default_for_string=True),
-            undefined=jinja2.StrictUndefined,
-            extensions=["jinja2.ext.i18n"],
-            keep_trailing_newline=True,
-        )
-        # The gettext functions are NOT installed with install_gettext_callables: Jinja would mark
-        # translations safe. Each render passes a Translator, which escapes them, as `gettext`/`_`.
-        self.env.newstyle_gettext = True  # type: ignore[attr-defined]
+        super().__init__(templates_dir)
         tagging.install()
         self.font_config = FontConfiguration()
         self.fetcher = ProjectFetcher([templates_dir])
-
-    def part(
-        self, handout: TranslatedHandout, translator: Translator, review: Review | None, prefix: str = ""
-    ) -> HandoutPart:
-        """One handout as the templates print it; `review` is None for the English original."""
-        lang = translator.lang
-
-        def foreign(text: str) -> Markup:
-            """English text inside a translation, tagged so a screen reader switches voice."""
-            if lang.code == SOURCE_LANGUAGE:
-                return Markup.escape(text)
-            # dir="ltr" isolates English inside right-to-left text, so its words keep their order.
-            return Markup('<span lang="{}" dir="ltr">{}</span>').format(SOURCE_LANGUAGE, text)
-
-        # One paragraph, citations separated by semicolons: a list would cost lines the page lacks.
-        citations = Markup("; ").join(
-            foreign(s.citation.rstrip(".")) for s in handout.source.sources
-        ) + Markup(".")
-        return HandoutPart(
-            handout=handout,
-            lang=lang,
-            gettext=translator,
-            review=review,
-            reviewed_date=lang.format_date(handout.reviewed),
-            citations=citations,
-            foreign=foreign,
-            prefix=prefix,
-        )
-
-    def document(
-        self, template: str, translator: Translator, producer: str, clinic: Clinic, **context: Any
-    ) -> str:
-        """Render one of the HTML templates in the translator's language.
-
-        Every template gets the language, the producer, the clinic and `_`/`gettext`, which escape
-        translations; the handouts themselves come in as HandoutParts (see `part`)."""
-        lang = translator.lang
-        return self.env.get_template(template).render(
-            lang=lang,
-            producer=producer,
-            clinic=clinic,
-            gettext=translator,
-            _=translator,
-            **context,
-        )
-
-    def stylesheet(
-        self,
-        lang: Language,
-        translator: Translator,
-        font: PreparedFont | None,
-        style: StyleOptions,
-        english: PreparedFont | None = None,
-    ) -> str:
-        """The print stylesheet; with `font=None` it is rendered only to learn the words it prints
-        (the page footer), which the font must cover before it can be chosen. `english` is the font
-        of the English parts of a bilingual handout (`.english`), when it differs from `font`."""
-        size = SIZES[style.size]
-
-        def page_footer(pattern: Markup) -> Markup:
-            return Markup(footer_content(pattern.striptags(), lang.counter_style))
-
-        faces = [f.font_face_css() for f in dict.fromkeys((font, english)) if f is not None]
-        template = self.env.get_template(STYLESHEET_TEMPLATE)
-        return template.render(
-            font_faces=Markup("\n".join(faces)),
-            font_family=font.css_family if font else "serif",
-            english_family=english.css_family if english else None,
-            counter_style=lang.counter_style,
-            paper=style.paper,
-            body_size=size.body,
-            h1_size=size.h1,
-            h2_size=size.h2,
-            colors=THEMES[style.theme],
-            page_footer=page_footer,
-            gettext=translator,
-            _=translator,
-        )
 
     def pdf(self, html: str, css: str, fonts: Sequence[PreparedFont], identifier: str) -> RenderedPdf:
         """Lay out and write a tagged PDF; `identifier` makes the PDF's /ID stable across builds."""

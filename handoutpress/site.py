@@ -15,7 +15,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
 from babel.numbers import format_decimal
@@ -31,10 +31,8 @@ from handoutpress.locales import SOURCE_LANGUAGE, Language, language
 from handoutpress.manifest import Manifest
 from handoutpress.reviews import Review
 from handoutpress.styles import SIZES, THEMES
+from handoutpress.templating import HandoutPart, Templates
 from handoutpress.translate import Translator, translate
-
-if TYPE_CHECKING:  # WeasyPrint is imported only when the index is written
-    from handoutpress.render import HandoutPart, Renderer
 
 INDEX = "index.html"
 STYLESHEET = "site.css"
@@ -96,16 +94,14 @@ def write_site(project: Project, out_dir: Path, clinic: Clinic) -> list[Path]:
 
     Every file is written atomically and only when its content changes, and is recorded in the
     manifest, so a build that changed nothing leaves the folder exactly as it was."""
-    from handoutpress.render import Renderer
-
     manifest = Manifest.load(out_dir)
     collection = load_collection(project.handouts_dir, project.root)
-    renderer = Renderer(project.templates_dir)
+    templates = Templates(project.templates_dir)
     outputs = _outputs(manifest)
     built = {tag for tag, _, _ in outputs}
     languages = []
     for plan in _plans(project, built):
-        languages.append((plan, _language(renderer, collection, outputs, plan, out_dir)))
+        languages.append((plan, _language(templates, collection, outputs, plan, out_dir)))
     english = Translator(language(SOURCE_LANGUAGE), {})
     files: dict[Path, bytes] = {}
     fonts = [_site_font(_english_font(project, collection, clinic), english.lang, files, out_dir)]
@@ -115,8 +111,8 @@ def write_site(project: Project, out_dir: Path, clinic: Clinic) -> list[Path]:
             fonts.append(_site_font(font, part.lang, files, out_dir))
     producer = collection.library.producer
     parts = [part for _, part in languages]
-    html = renderer.document(INDEX_TEMPLATE, english, producer, clinic, languages=parts)
-    css = renderer.env.get_template(STYLESHEET_TEMPLATE).render(
+    html = templates.document(INDEX_TEMPLATE, english, producer, clinic, languages=parts)
+    css = templates.env.get_template(STYLESHEET_TEMPLATE).render(
         fonts=fonts, light=THEMES["default"], dark=THEMES["reverse"]
     )
     files[out_dir / INDEX] = html.encode()
@@ -149,7 +145,7 @@ def _plans(project: Project, built: set[str]) -> list[LanguagePlan]:
 
 
 def _language(
-    renderer: Renderer, collection: Collection, outputs: Outputs, plan: LanguagePlan, out_dir: Path
+    templates: Templates, collection: Collection, outputs: Outputs, plan: LanguagePlan, out_dir: Path
 ) -> IndexLanguage:
     """One language's part of the index: its handouts in collection order, and its booklets."""
     lang = language(plan.code)
@@ -175,7 +171,7 @@ def _language(
         page, picture = one("html", handout.id), one("thumbnail", handout.id)
         handouts.append(
             IndexHandout(
-                doc=renderer.part(translated, translator, review),
+                doc=templates.part(translated, translator, review),
                 page=_href(page) if page else None,
                 thumbnail=_thumbnail(out_dir, picture) if picture else None,
                 pdfs=pdfs,

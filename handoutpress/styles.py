@@ -32,6 +32,7 @@ class Theme:
 
 
 #: Both themes reach well over the 7:1 contrast the guidelines ask for (21:1 and 17.4:1).
+#: Black, white and greys only: the index page's thumbnails are drawn in grey (preview.thumbnail).
 THEMES: dict[str, Theme] = {
     "default": Theme(text="#000000", background="#ffffff"),
     "reverse": Theme(text="#ffffff", background="#121212"),

@@ -8,7 +8,7 @@ import pytest
 import tinycss2
 
 from handoutpress.cli import main
-from handoutpress.render import css_string
+from handoutpress.templating import css_string
 
 from .pdfinfo import fonts, is_embedded, marked_content, struct_types, text
 

@@ -1,0 +1,168 @@
+"""The templates: translated handouts to HTML and print stylesheets with Jinja2 (no WeasyPrint here).
+
+Every document (a handout, a booklet, a bilingual handout, a web page, the index page) is a template
+that puts together HandoutParts: one translated handout each, printed by `templates/_handout.html.j2`.
+The index page and web pages need only this module, so writing them never loads WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from handoutpress.clinic import Clinic
+from handoutpress.fonts import PreparedFont
+from handoutpress.locales import SOURCE_LANGUAGE, Language
+from handoutpress.reviews import Review
+from handoutpress.styles import SIZES, THEMES, StyleOptions
+from handoutpress.translate import TranslatedHandout, Translator
+
+STYLESHEET_TEMPLATE = "print.css.j2"
+
+
+@dataclass(frozen=True)
+class HandoutPart:
+    """One translated handout with what the templates need to print it (`templates/_handout.html.j2`).
+
+    A document holds one part (a single handout, a web page), several (a booklet) or two languages of
+    the same handout (a bilingual handout); `prefix` keeps their element ids apart."""
+
+    handout: TranslatedHandout
+    lang: Language
+    gettext: Translator
+    review: Review | None
+    reviewed_date: str
+    citations: Markup
+    foreign: Callable[[str], Markup]
+    prefix: str = ""
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal for untrusted text: everything but letters, digits and spaces is
+    written as a hex escape, so no quote, backslash or newline can end the string early.
+    Each escape ends with a space, which CSS consumes; without it a real space after a Devanagari
+    vowel sign would vanish ("में से पेज" printed as "मेंसेपेज")."""
+    out = []
+    for char in text:
+        if char.isalnum() or char == " ":
+            out.append(char)
+        else:
+            out.append(f"\\{ord(char):x} ")  # CSS eats one space after an escape: this one
+    return '"' + "".join(out) + '"'
+
+
+_PAGE_PARTS = re.compile(r"\{(page|pages)\}")
+
+
+def footer_content(pattern: str, counter_style: str) -> str:
+    """The CSS `content` value for a translated "Page {page} of {pages}" in the language's digits."""
+    if sorted(_PAGE_PARTS.findall(pattern)) != ["page", "pages"]:
+        raise ValueError(f"the page footer {pattern!r} must use {{page}} and {{pages}} once each")
+    parts = []
+    for i, piece in enumerate(_PAGE_PARTS.split(pattern)):
+        if i % 2:
+            parts.append(f"counter({piece}, {counter_style})")
+        elif piece:
+            parts.append(css_string(piece))
+    return " ".join(parts)
+
+
+class Templates:
+    """One Jinja environment over the project's templates, with translations escaped."""
+
+    def __init__(self, templates_dir: Path):
+        self.templates_dir = templates_dir
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(templates_dir),
+            autoescape=jinja2.select_autoescape(["html.j2"], default_for_string=True),
+            undefined=jinja2.StrictUndefined,
+            extensions=["jinja2.ext.i18n"],
+            keep_trailing_newline=True,
+        )
+        # The gettext functions are NOT installed with install_gettext_callables: Jinja would mark
+        # translations safe. Each render passes a Translator, which escapes them, as `gettext`/`_`.
+        self.env.newstyle_gettext = True  # type: ignore[attr-defined]
+
+    def part(
+        self, handout: TranslatedHandout, translator: Translator, review: Review | None, prefix: str = ""
+    ) -> HandoutPart:
+        """One handout as the templates print it; `review` is None for the English original."""
+        lang = translator.lang
+
+        def foreign(text: str) -> Markup:
+            """English text inside a translation, tagged so a screen reader switches voice."""
+            if lang.code == SOURCE_LANGUAGE:
+                return Markup.escape(text)
+            # dir="ltr" isolates English inside right-to-left text, so its words keep their order.
+            return Markup('<span lang="{}" dir="ltr">{}</span>').format(SOURCE_LANGUAGE, text)
+
+        # One paragraph, citations separated by semicolons: a list would cost lines the page lacks.
+        citations = Markup("; ").join(
+            foreign(s.citation.rstrip(".")) for s in handout.source.sources
+        ) + Markup(".")
+        return HandoutPart(
+            handout=handout,
+            lang=lang,
+            gettext=translator,
+            review=review,
+            reviewed_date=lang.format_date(handout.reviewed),
+            citations=citations,
+            foreign=foreign,
+            prefix=prefix,
+        )
+
+    def document(
+        self, template: str, translator: Translator, producer: str, clinic: Clinic, **context: Any
+    ) -> str:
+        """Render one of the HTML templates in the translator's language.
+
+        Every template gets the language, the producer, the clinic and `_`/`gettext`, which escape
+        translations; the handouts themselves come in as HandoutParts (see `part`)."""
+        lang = translator.lang
+        return self.env.get_template(template).render(
+            lang=lang,
+            producer=producer,
+            clinic=clinic,
+            gettext=translator,
+            _=translator,
+            **context,
+        )
+
+    def stylesheet(
+        self,
+        lang: Language,
+        translator: Translator,
+        font: PreparedFont | None,
+        style: StyleOptions,
+        english: PreparedFont | None = None,
+    ) -> str:
+        """The print stylesheet; with `font=None` it is rendered only to learn the words it prints
+        (the page footer), which the font must cover before it can be chosen. `english` is the font
+        of the English parts of a bilingual handout (`.english`), when it differs from `font`."""
+        size = SIZES[style.size]
+
+        def page_footer(pattern: Markup) -> Markup:
+            return Markup(footer_content(pattern.striptags(), lang.counter_style))
+
+        faces = [f.font_face_css() for f in dict.fromkeys((font, english)) if f is not None]
+        template = self.env.get_template(STYLESHEET_TEMPLATE)
+        return template.render(
+            font_faces=Markup("\n".join(faces)),
+            font_family=font.css_family if font else "serif",
+            english_family=english.css_family if english else None,
+            counter_style=lang.counter_style,
+            paper=style.paper,
+            body_size=size.body,
+            h1_size=size.h1,
+            h2_size=size.h2,
+            colors=THEMES[style.theme],
+            page_footer=page_footer,
+            gettext=translator,
+            _=translator,
+        )
