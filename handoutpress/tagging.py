@@ -8,11 +8,15 @@ Three gaps, each checked by the test suite (and the first two by `python build_p
 2. An element's own `lang` (an English source title inside a Spanish handout) is not carried into the
    structure tree. `install_language_tags` wraps WeasyPrint's tag builder so a structure element gets
    `/Lang` when its HTML element has a `lang` attribute. WeasyPrint is pinned to 70.x for this reason.
+3. A glyph drawn for several letters (Devanagari conjuncts, Vietnamese stacked marks) is mapped to the
+   text where it first appeared, so copied text comes out garbled. `install_actual_text` gives such
+   lines their words as `/ActualText` and keeps each glyph's own map right.
 """
 
 from __future__ import annotations
 
 import io
+import itertools
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -103,6 +107,14 @@ def _clusters(stream: Any, textbox: Any) -> list[_Cluster]:
     return found
 
 
+def _mapped_by_this_line(font: Any, glyph: int, size_before: int) -> bool:
+    """Whether WeasyPrint first mapped `glyph` while drawing the current line (or never did)."""
+    if glyph not in font.to_unicode:
+        return True
+    added = len(font.to_unicode) - size_before
+    return added > 0 and glyph in itertools.islice(reversed(font.to_unicode), added)
+
+
 def _current_properties(stream: Any) -> Any:
     """The property list of the marked-content sequence open at the end of `stream`, if any."""
     items = stream.stream
@@ -129,7 +141,9 @@ def install_actual_text() -> None:
     maps: weakref.WeakKeyDictionary[Any, _GlyphMap] = weakref.WeakKeyDictionary()
 
     def draw_first_line(stream: Any, textbox: Any, *args: Any) -> Any:
-        mapped = {id(f): set(f.to_unicode) for f in getattr(stream, "_fonts", {}).values()}
+        # How many glyphs each font had mapped before this line: maps only grow, in insertion order,
+        # so the glyphs this line mapped are the last ones (cheaper than copying every map per line).
+        sizes = {id(f): len(f.to_unicode) for f in getattr(stream, "_fonts", {}).values()}
         result = original(stream, textbox, *args)
         properties = _current_properties(stream)
         if properties is None or "MCID" not in properties or not textbox.text.strip():
@@ -152,7 +166,7 @@ def install_actual_text() -> None:
             for glyph in cluster.glyphs:
                 if glyph in glyph_map.alone:
                     font.to_unicode[glyph] = glyph_map.alone[glyph]
-                elif glyph not in mapped.get(id(font), ()):
+                elif _mapped_by_this_line(font, glyph, sizes.get(id(font), 0)):
                     glyph_map.borrowed.add(glyph)
         if split:
             properties["ActualText"] = pydyf.String(textbox.text)
