@@ -20,8 +20,6 @@ import pikepdf
 import pypdfium2 as pdfium
 from PIL import Image
 
-from handoutpress.tagging import reachable_mcids
-
 #: PDF points per paper size (portrait), with 1 pt of tolerance.
 PAPER_POINTS = {"letter": (612, 792), "a4": (595, 842)}
 MIN_CONTRAST = 7.0
@@ -94,6 +92,32 @@ class Audit:
 
 
 Check = Callable[[OpenPdf, Expectations], Iterator[PdfProblem]]
+
+
+def reachable_mcids(pdf: pikepdf.Pdf) -> set[tuple[tuple[int, int], int]]:
+    """(page object, MCID) pairs that some structure element under the root points at."""
+    found: set[tuple[tuple[int, int], int]] = set()
+    seen: set[tuple[int, int]] = set()
+
+    def walk(node: pikepdf.Object, page: pikepdf.Object | None) -> None:
+        if isinstance(node, int) and page is not None:
+            found.add((page.objgen, int(node)))
+        elif isinstance(node, pikepdf.Array):
+            for kid in node:
+                walk(kid, page)
+        elif isinstance(node, pikepdf.Dictionary):
+            if node.is_indirect:
+                if node.objgen in seen:
+                    return
+                seen.add(node.objgen)
+            page = node.get("/Pg", page)
+            if node.get("/Type") == "/MCR":
+                found.add((node.get("/Pg", page).objgen, int(node.MCID)))
+            elif "/K" in node:
+                walk(node.K, page)
+
+    walk(pdf.Root.StructTreeRoot.K, None)
+    return found
 
 
 def _luminance(color: tuple[float, ...]) -> float:

@@ -94,4 +94,4 @@ class Renderer(Templates):
             pdf_variant=PDF_VARIANT,
             pdf_identifier=hashlib.sha256(identifier.encode()).hexdigest()[:32].encode(),
         )
-        return RenderedPdf(tagging.mark_artifacts(data), len(document.pages))
+        return RenderedPdf(data, len(document.pages))

@@ -99,7 +99,7 @@ def test_translations_are_text_not_markup(mini_es) -> None:
 
 def test_every_marked_id_is_in_the_tree_and_the_footer_is_an_artifact(mini) -> None:
     """WeasyPrint 70 leaves margin-box text unreachable (upstream #1836); tagging fixes it."""
-    from handoutpress.tagging import reachable_mcids
+    from handoutpress.checks import reachable_mcids
 
     assert build(mini) == 0
     with pikepdf.open(mini.root / "dist/en/sample.pdf") as pdf:
@@ -112,6 +112,12 @@ def test_every_marked_id_is_in_the_tree_and_the_footer_is_an_artifact(mini) -> N
                 continue
             assert mcid is not None and (page, mcid) in reachable, (page, tag, mcid)
         assert any(tag == "/Artifact" for _, tag, _ in marked)
+        pagination = [
+            operands[1]
+            for operands, operator in pikepdf.parse_content_stream(pdf.pages[0])
+            if str(operator) == "BDC" and str(operands[0]) == "/Artifact"
+        ]
+        assert pagination and all(p.get("/Type") == "/Pagination" for p in pagination)
     with pdfplumber.open(mini.root / "dist/en/sample.pdf") as pdf:
         chars = pdf.pages[0].chars
         footer = "".join(c["text"] for c in chars if c.get("tag") == "Artifact")
