@@ -11,6 +11,7 @@ import json
 import os
 import sys
 import tempfile
+import unicodedata
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -299,10 +300,23 @@ def cmd_status(project: Project, args: argparse.Namespace) -> None:
         print(json.dumps(rows, indent=2))
         return
     header = ["language", "name", "translated", "fuzzy", "untranslated", "obsolete", "percent", "review"]
-    widths = [max(len(h), *(len(str(r[h])) for r in rows)) for h in header]
-    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
-    for row in rows:
-        print("  ".join(str(row[h]).ljust(w) for h, w in zip(header, widths, strict=True)))
+    table = [header, *([str(row[h]) for h in header] for row in rows)]
+    widths = [max(columns(line[i]) for line in table) for i in range(len(header))]
+    for line in table:
+        print("  ".join(cell + " " * (w - columns(cell)) for cell, w in zip(line, widths, strict=True)))
+
+
+def columns(text: str) -> int:
+    """How many terminal columns `text` takes: 中文 takes four, a Devanagari virama none, so the
+    status table stays aligned whatever the language names are written in."""
+    return sum(
+        0
+        if unicodedata.category(c) in ("Mn", "Me", "Cf")
+        else 2
+        if unicodedata.east_asian_width(c) in ("W", "F")
+        else 1
+        for c in text
+    )
 
 
 def cmd_check(project: Project, args: argparse.Namespace) -> None:

@@ -4,6 +4,7 @@ catalog that is out of date; the catalogs are standard enough for GNU msgfmt."""
 from __future__ import annotations
 
 import difflib
+import re
 import shutil
 import subprocess
 import sys
@@ -216,3 +217,18 @@ def test_the_set_up_installs_msgfmt() -> None:
 def test_the_check_command_passes_on_the_shipped_project(capsys) -> None:
     assert main(["--root", str(REPO), "check", "--strict"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_the_status_table_lines_up_in_a_terminal(capsys) -> None:
+    """A terminal gives a Chinese character two cells (Unicode UAX #11) and a combining mark none."""
+    from handoutpress.cli import columns
+
+    assert columns("中文 (简体)") == 11
+    assert columns("Tiếng Việt") == columns("Tie\u0302\u0301ng Vie\u0323\u0302t") == 10
+    assert main(["--root", str(REPO), "status"]) == 0
+    header, *rows = capsys.readouterr().out.splitlines()
+    start = columns(header[: header.index("translated")])
+    assert rows
+    for row in rows:
+        count = re.search(r"\s\d", row)  # the translated count: the row's first number
+        assert count and columns(row[: count.start() + 1]) == start, row
