@@ -232,7 +232,7 @@ def cmd_manifest(project: Project, args: argparse.Namespace) -> None:
 def cmd_extract(project: Project, args: argparse.Namespace) -> None:
     load_collection(project.handouts_dir, project.root)  # every content problem at once, first
     pot = extract_catalog(project.root, project.locales_dir, "handouts", __version__)
-    print(f"wrote {pot}")
+    print(f"wrote {display_path(pot, project.root)}")
 
 
 def cmd_init(project: Project, args: argparse.Namespace) -> None:

@@ -26,6 +26,8 @@ from handoutpress.content import CONTROL, PLACEHOLDER
 from handoutpress.fonts import FontError, covering_font
 
 MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|&[a-zA-Z#][a-zA-Z0-9]*;")
+#: What `init` writes (Babel's and GNU gettext's template value), and msgfmt warns about.
+PLACEHOLDER_TRANSLATOR = "FULL NAME <EMAIL@ADDRESS>"
 URL = re.compile(r"(?i)\b(?:https?|ftp|file|data|javascript):|\bwww\.|url\s*\(")
 
 
@@ -161,6 +163,16 @@ def lint_catalog(
                 header_line(text, "Plural-Forms"),
                 f"Plural-Forms has nplurals={catalog.num_plurals}, {lang.code} needs "
                 f"{expected}: copy the header Babel writes for {lang.code}",
+            )
+        )
+    if catalog.last_translator in ("", PLACEHOLDER_TRANSLATOR):
+        out.append(
+            LintProblem(
+                where,
+                header_line(text, "Last-Translator"),
+                "Last-Translator is still the placeholder: put the name of whoever translated "
+                "last (a person or a team), so reviewers know whom to ask",
+                warning=not strict,
             )
         )
     for message in catalog:

@@ -76,6 +76,7 @@ def translate_catalog(po: Path, translations: dict[str, str], template_language:
         if message.id:
             message.string = translations.get(message.id) or known[message.id]
             message.flags.discard("fuzzy")
+    catalog.last_translator = "Test Translator <translator@example.org>"
     with po.open("wb") as fh:
         write_po(fh, catalog)
 

@@ -205,7 +205,7 @@ def test_shipped_catalogs_pass_gnu_msgfmt(code: str) -> None:
     po = catalog_path(REPO / "locales", code)
     args = [msgfmt(), "--check-format", "--check-header", "-o", "/dev/null", str(po)]
     result = subprocess.run(args, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0 and not result.stderr, result.stderr  # warnings count too
 
 
 def test_the_set_up_installs_msgfmt() -> None:
@@ -232,3 +232,21 @@ def test_the_status_table_lines_up_in_a_terminal(capsys) -> None:
     for row in rows:
         count = re.search(r"\s\d", row)  # the translated count: the row's first number
         assert count and columns(row[: count.start() + 1]) == start, row
+
+
+def test_a_catalog_without_its_translator_is_flagged(mini_es, capsys) -> None:
+    """`init` leaves Last-Translator as a placeholder; a reviewer needs to know whom to ask."""
+    po = mini_es.root / PO
+    unsigned = re.sub(
+        r'"Last-Translator: [^"]*"', '"Last-Translator: FULL NAME <EMAIL@ADDRESS>\\\\n"', po.read_text()
+    )
+    po.write_text(unsigned)
+    line = next(n for n, t in enumerate(unsigned.splitlines(), 1) if t.startswith('"Last-Translator'))
+    expected = (
+        f"{PO}:{line}: warning: Last-Translator is still the placeholder: put the name of whoever "
+        "translated last (a person or a team), so reviewers know whom to ask"
+    )
+    assert main(["--root", str(mini_es.root), "check"]) == 0
+    assert capsys.readouterr().err.splitlines() == [expected]
+    assert main(["--root", str(mini_es.root), "check", "--strict"]) == 1
+    assert capsys.readouterr().err.splitlines() == [expected.replace("warning: ", "")]
