@@ -25,6 +25,9 @@ import fontpkg
 from fontTools.ttLib import TTCollection, TTFont
 
 WEIGHTS = (400, 700)
+#: The folder of prepared fonts in the build cache; its number changes when the same source gives
+#: other bytes, so no font made the old way is reused (2: fonts no longer stamped with the clock).
+FONT_CACHE = "fonts-2"
 
 
 @dataclass(frozen=True)
@@ -126,8 +129,11 @@ def _file_digest(path: Path) -> str:
 
 
 def _save_atomic(font: TTFont, target: Path) -> Path:
+    """Save a font made here; it keeps its source's `head.modified`, so the same inputs give the
+    same bytes (fontTools would stamp the clock, and every PDF that embeds the font would differ)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    font.recalcTimestamp = False
     font.save(tmp)
     tmp.replace(target)
     return target
@@ -148,7 +154,7 @@ def _source_file(source: FontSource, weight: int, cache_dir: Path) -> Path:
         )
     stat = path.stat()
     key = _digest(str(path).encode(), str(stat.st_size).encode(), str(stat.st_mtime_ns).encode())
-    target = cache_dir / "fonts" / f"{_slug(source.family)}-{weight}-{key}.ttf"
+    target = cache_dir / FONT_CACHE / f"{_slug(source.family)}-{weight}-{key}.ttf"
     if target.exists():
         return target
     collection = TTCollection(path)
@@ -160,7 +166,7 @@ def _source_file(source: FontSource, weight: int, cache_dir: Path) -> Path:
 
 def _static_instance(path: Path, weight: int, cache_dir: Path) -> Path:
     """A static instance of a variable font at `weight`, made once and cached by content hash."""
-    target = cache_dir / "fonts" / f"{_slug(path.stem)}-{weight}-{_file_digest(path)}.ttf"
+    target = cache_dir / FONT_CACHE / f"{_slug(path.stem)}-{weight}-{_file_digest(path)}.ttf"
     if target.exists():
         return target
     from fontTools.varLib.instancer import instantiateVariableFont
@@ -176,7 +182,7 @@ def _subset(path: Path, characters: str, cache_dir: Path) -> Path:
     chars = "".join(sorted(set(characters)))
     target = (
         cache_dir
-        / "fonts"
+        / FONT_CACHE
         / f"{path.stem}-subset-{_digest(_file_digest(path).encode(), chars.encode())}.ttf"
     )
     if target.exists():

@@ -43,6 +43,20 @@ MINI_ARABIC = {
 }
 
 
+#: Chinese: its font is made by fontTools (a system collection's font, cut down to the characters
+#: the language prints).
+MINI_CHINESE = {
+    "Sample handout": "示例资料",
+    "A short summary.": "简短摘要。",
+    "First part": "第一部分",
+    "**Bold word** in a paragraph.": "段落中的**粗体词**。",
+    "First item": "第一项",
+    "Second item": "第二项",
+    "Shared part": "共享部分",
+    "A shared paragraph.": "共享的段落。",
+}
+
+
 def make_mini(root: Path) -> Project:
     """A copy of the mini project at `root` with the real templates and the real pyproject mapping."""
     shutil.copytree(FIXTURES / "mini", root)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -11,10 +12,18 @@ import time
 from pathlib import Path
 
 import pikepdf
+from fontTools.ttLib.tables import _h_e_a_d
 
+from handoutpress.build import Project
 from handoutpress.cli import main
 
-from .conftest import MINI_SPANISH, REPO, translate_catalog
+from .conftest import (
+    MINI_CHINESE,
+    MINI_SPANISH,
+    REPO,
+    add_language,
+    translate_catalog,
+)
 
 
 def build(project, *args: str, out: Path | None = None) -> int:
@@ -73,11 +82,22 @@ def test_one_changed_string_rebuilds_only_the_pdfs_that_print_it(mini_es, capsys
     assert "es/sample.pdf" in out and "es/booklet.pdf" in out and "es/other.pdf" not in out
 
 
-def test_two_clean_builds_are_byte_identical(mini_es, tmp_path) -> None:
-    assert build(mini_es, out=tmp_path / "a") == 0
-    assert build(mini_es, out=tmp_path / "b") == 0
-    for name in ("en/sample.pdf", "es/sample.pdf"):
-        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+def test_two_clean_builds_at_different_times_are_byte_identical(mini_es, tmp_path, monkeypatch) -> None:
+    """Clean: each build in a fresh copy of the project, so its fonts are made again (no .cache).
+    At another time: fontTools stamps the fonts it saves with the clock unless told not to, and the
+    PDFs embed them. The Chinese font is made by fontTools (so is Russian's, but in 15 s)."""
+    add_language(mini_es, "zh_Hans", MINI_CHINESE)
+    outs = []
+    for n, clock in enumerate((3_000_000_000, 3_100_000_000)):  # seconds since 1904: 1999, 2002
+        monkeypatch.setattr(_h_e_a_d, "timestampNow", lambda clock=clock: clock)
+        clone = tmp_path / f"clone{n}"
+        shutil.copytree(mini_es.root, clone, ignore=shutil.ignore_patterns(".cache", "dist"))
+        assert build(Project(clone)) == 0
+        outs.append(clone / "dist")
+    names = sorted(p.relative_to(outs[0]).as_posix() for p in outs[0].rglob("*.pdf"))
+    assert {"en/sample.pdf", "es/sample.pdf", "zh-Hans/sample.pdf"} <= set(names)
+    for name in names:
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
 
 
 def test_shards_split_the_jobs_and_manifests_merge(mini_es, tmp_path) -> None:
