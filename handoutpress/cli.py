@@ -530,6 +530,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CatalogError as exc:  # already "file:line: what to do"
         print(exc, file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `status | head`: the reader took what it wanted and left
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit either
+        return 141  # as a shell tool stopped by SIGPIPE
     except OSError as exc:
         print(f"error: {os_error_line(exc)}", file=sys.stderr)
         return 1

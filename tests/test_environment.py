@@ -245,3 +245,14 @@ def test_ctrl_c_keeps_finished_pdfs_and_the_next_run_does_the_rest(jobs, mini_es
     assert len(list((out / "en").glob("*.pdf"))) == pdfs
     assert {name: data for name, data in snapshot(out / "en").items() if name in finished} == finished
     assert not list(out.rglob("*.part"))
+
+
+def test_a_reader_that_stops_early_gets_no_error(mini_es) -> None:
+    """`status | head -1`: the command stops quietly, as shell tools do, instead of printing an
+    error about the pipe the reader closed."""
+    command = [sys.executable, str(REPO / "build_pdfs.py"), "--root", str(mini_es.root), "status"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # before the command has printed anything
+    _, err = process.communicate(timeout=60)
+    assert err == b""
+    assert process.returncode == 141
