@@ -200,7 +200,9 @@ def _subset(path: Path, characters: str, cache_dir: Path) -> Path:
         return _save_atomic(font, target)
 
 
+@cache
 def _is_variable(path: Path) -> bool:
+    """Whether a font file has variation axes; asked for every PDF, so answered once per file."""
     with TTFont(path, lazy=True) as font:
         return "fvar" in font
 
