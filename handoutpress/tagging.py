@@ -97,7 +97,6 @@ class _Cluster:
     font: Any
     glyphs: list[int]
     text: str
-    rtl: bool
     raised: bool  # drawn with a text rise, which PDF readers take for another line
 
 
@@ -132,11 +131,41 @@ def _clusters(stream: Any, textbox: Any) -> list[_Cluster]:
                 by_start.setdefault(start, []).append(info.glyph)
                 if info.geometry.y_offset:
                     raised.add(start)
-        rtl = bool(item.item.analysis.level % 2)
         for start, glyphs in by_start.items():
             text = utf8[offset + start : offset + ends[start]].decode()
-            found.append(_Cluster(font, glyphs, text, rtl, start in raised))
+            found.append(_Cluster(font, glyphs, text, start in raised))
     return found
+
+
+#: What a line needs from the text-layer repair, read from Pango's glyphs.
+RIGHT_TO_LEFT, PLAIN, CLUSTERED = "right-to-left", "plain", "clustered"
+
+
+def _line_kind(textbox: Any) -> str:
+    """RIGHT_TO_LEFT if a run of the line is right to left (the repair leaves such lines alone),
+    PLAIN if every cluster is one glyph on the baseline (WeasyPrint maps those right), else
+    CLUSTERED. Reads Pango's arrays whole, without a Python step per glyph: most lines of most
+    languages are plain, and reading them glyph by glyph cost a tenth of a handout's drawing."""
+    from weasyprint.text.ffi import ffi
+
+    stride = ffi.sizeof("PangoGlyphInfo") // 4
+    geometry = ffi.offsetof("PangoGlyphInfo", "geometry")
+    rise = (geometry + ffi.offsetof("PangoGlyphGeometry", "y_offset")) // 4
+    first_line, _ = textbox.pango_layout.get_first_line()
+    kind = PLAIN
+    run = first_line.runs[0]
+    while run != ffi.NULL:
+        item, run = run.data, run.next
+        if item.item.analysis.level % 2:
+            return RIGHT_TO_LEFT
+        glyphs = item.glyphs
+        count = glyphs.num_glyphs
+        if kind == PLAIN and count:
+            starts = ffi.unpack(glyphs.log_clusters, count)
+            info = memoryview(ffi.buffer(glyphs.glyphs, count * stride * 4)).cast("i")
+            if len(set(starts)) != count or any(info[rise::stride]):
+                kind = CLUSTERED
+    return kind
 
 
 def _mapped_by_this_line(font: Any, glyph: int, size_before: int) -> bool:
@@ -182,9 +211,15 @@ def install_actual_text() -> None:
             return result
         if "MCID" not in properties and not _is_pagination(properties):
             return result
-        clusters = _clusters(stream, textbox)
-        if any(c.rtl for c in clusters):
+        kind = _line_kind(textbox)
+        if kind == RIGHT_TO_LEFT:
             return result
+        if kind == PLAIN and not any(m.borrowed for m in maps.values()):
+            # Nothing to repair, nor a borrowed map to give back: a plain line's single glyphs are
+            # mapped by WeasyPrint to their own text the first time they are drawn, and to_unicode
+            # keeps a glyph's first map, so what `alone` would record is already in the font.
+            return result
+        clusters = _clusters(stream, textbox)
         split = any(c.raised for c in clusters)
         for cluster in clusters:
             font = cluster.font

@@ -88,3 +88,27 @@ def test_a_character_the_font_lacks_stops_the_build(mini_es, capsys) -> None:
     assert "no glyph for '\u4e2d' (U+4E2D, CJK UNIFIED IDEOGRAPH-4E2D)" in err
     assert "'Primera parte \u4e2d'" in err
     assert not (out / "es/sample.pdf").exists()
+
+
+def test_the_text_layer_repair_sees_each_script_as_pango_shaped_it(monkeypatch) -> None:
+    """The repair reads most lines only as far as it must (tagging._line_kind): English lines are
+    plain, Hindi has clusters of several glyphs, Arabic runs right to left. Were a Hindi line taken
+    for plain, its conjuncts would copy out garbled: the extraction test above would catch that."""
+    from handoutpress import tagging
+
+    seen: dict[str, list[str]] = {}
+    real = tagging._line_kind
+    builder = HandoutBuilder(PROJECT, COLLECTION, Clinic())
+    for code in ("en", "hi", "ar"):
+        plan = plan_languages(PROJECT, [code], allow_incomplete=False)[0][0]
+
+        def spy(textbox, code=code):
+            kind = real(textbox)
+            seen.setdefault(code, []).append(kind)
+            return kind
+
+        monkeypatch.setattr(tagging, "_line_kind", spy)
+        builder.render(COLLECTION.handout("overview"), plan, StyleOptions())
+    assert set(seen["en"]) == {tagging.PLAIN}
+    assert tagging.CLUSTERED in seen["hi"]
+    assert tagging.RIGHT_TO_LEFT in seen["ar"]
