@@ -78,20 +78,55 @@ class Renderer(Templates):
         tagging.install()
         self.font_config = FontConfiguration()
         self.fetcher = ProjectFetcher([templates_dir])
+        self.base_url = templates_dir.resolve().as_uri() + "/"
+        self._stylesheets: dict[str, weasyprint.CSS] = {}
 
     def pdf(self, html: str, css: str, fonts: Sequence[PreparedFont], identifier: str) -> RenderedPdf:
         """Lay out and write a tagged PDF; `identifier` makes the PDF's /ID stable across builds."""
         for font in fonts:
             self.fetcher.allow(font.paths)
-        base = self.templates_dir.resolve().as_uri() + "/"
-        stylesheet = weasyprint.CSS(
-            string=css, base_url=base, font_config=self.font_config, url_fetcher=self.fetcher
-        )
+        base = self.base_url
         document = weasyprint.HTML(string=html, base_url=base, url_fetcher=self.fetcher).render(
-            stylesheets=[stylesheet], font_config=self.font_config, pdf_variant=PDF_VARIANT
+            stylesheets=[self._stylesheet(css)], font_config=self.font_config, pdf_variant=PDF_VARIANT
         )
-        data = document.write_pdf(
-            pdf_variant=PDF_VARIANT,
-            pdf_identifier=hashlib.sha256(identifier.encode()).hexdigest()[:32].encode(),
-        )
-        return RenderedPdf(data, len(document.pages))
+        data = document.write_pdf(pdf_variant=PDF_VARIANT)
+        return RenderedPdf(with_file_identifier(data, identifier), len(document.pages))
+
+    def _stylesheet(self, css: str) -> weasyprint.CSS:
+        """The parsed stylesheet, once per text: a language's handouts in one print share one, and
+        parsing it again for each PDF cost 4 ms of about 130. WeasyPrint reads a parsed stylesheet
+        without changing it, with the FontConfiguration it was parsed with (this Renderer's)."""
+        if css not in self._stylesheets:
+            if len(self._stylesheets) >= MAX_STYLESHEETS:
+                self._stylesheets.clear()
+            self._stylesheets[css] = weasyprint.CSS(
+                string=css,
+                base_url=self.base_url,
+                font_config=self.font_config,
+                url_fetcher=self.fetcher,
+            )
+        return self._stylesheets[css]
+
+
+#: Parsed stylesheets a Renderer keeps: one per language, print and font, so a whole build's fit.
+MAX_STYLESHEETS = 256
+
+
+def with_file_identifier(pdf: bytes, identifier: str) -> bytes:
+    """`pdf` with a file identifier (the trailer's /ID) that is the same in every build.
+
+    WeasyPrint's `pdf_identifier` option makes pydyf serialise and compress every object a second
+    time to hash it, which cost 6% of a handout's drawing. The /ID is put here instead: its first
+    part comes from the job (`identifier`: handout, language, print), its second from the bytes, as
+    the PDF specification asks (the same file, the same /ID; a changed file, a new second part).
+    It goes into the dictionary of the cross-reference stream, the file's last object, so no
+    offset that the file records moves."""
+    start = pdf.rindex(b"<</Type /XRef")
+    end = pdf.index(b">>\nstream\n", start)
+    if b"/ID " in pdf[start:end]:
+        raise ValueError("the PDF already has a file identifier")
+    insert = pdf.index(b"/Filter /FlateDecode", start, end)
+    first = hashlib.sha256(identifier.encode()).hexdigest()[:32]
+    second = hashlib.md5(pdf, usedforsecurity=False).hexdigest()
+    entry = f"/ID [({first}) ({second})]".encode()
+    return pdf[:insert] + entry + pdf[insert:]

@@ -172,3 +172,31 @@ def test_css_strings_read_back_as_written(text: str) -> None:
     """Untrusted footer words reach the stylesheet as one CSS string that says exactly the same."""
     tokens = [t for t in tinycss2.parse_component_value_list(css_string(text)) if t.type != "whitespace"]
     assert [(t.type, t.value) for t in tokens] == [("string", text)]
+
+
+def test_file_identifier_is_the_jobs_and_leaves_the_file_undamaged(mini) -> None:
+    """The /ID is added to the finished bytes (render.with_file_identifier): qpdf must find every
+    object where the cross-reference stream says it is, and the first part must name the job."""
+    import hashlib
+
+    assert build(mini) == 0
+    path = mini.root / "dist/en/sample.pdf"
+    with pikepdf.open(path) as pdf:
+        assert pdf.get_warnings() == []
+        assert pdf.check_pdf_syntax() == []
+        first, second = (bytes(part).decode() for part in pdf.trailer.ID)
+    assert first == hashlib.sha256(b"sample/en/standard").hexdigest()[:32]
+    assert len(second) == 32 and second != first
+    assert build(mini, "--force") == 0
+    with pikepdf.open(path) as pdf:
+        assert [bytes(part).decode() for part in pdf.trailer.ID] == [first, second]
+
+
+def test_file_identifier_refuses_a_pdf_that_has_one() -> None:
+    from handoutpress.render import with_file_identifier
+
+    pdf = (
+        b"%PDF-1.7\n1 0 obj\n<</Type /XRef/Size 2/ID [(a) (b)]/Filter /FlateDecode/Length 0>>\nstream\n"
+    )
+    with pytest.raises(ValueError, match="already has a file identifier"):
+        with_file_identifier(pdf, "x")
