@@ -110,8 +110,10 @@ def _printable(char: str) -> bool:
 
 
 def missing_characters(path: Path, text: str) -> set[str]:
+    """The characters of `text` that need a glyph and that the font file has none for; each
+    distinct character is looked at once (a booklet's text is 100,000 characters long)."""
     cmap = _cmap(path)
-    return {c for c in text if _printable(c) and ord(c) not in cmap}
+    return {c for c in set(text) if ord(c) not in cmap and _printable(c)}
 
 
 def _digest(*parts: bytes) -> str:

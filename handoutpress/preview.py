@@ -30,10 +30,9 @@ def page_images(
     document = pdfium.PdfDocument(pdf)
     images = []
     try:
-        for index, page in enumerate(document):
-            if pages is not None and index >= pages:
-                break
-            bitmap = page.render(scale=dpi / 72, grayscale=grayscale)
+        count = len(document) if pages is None else min(pages, len(document))
+        for index in range(count):  # loads only the pages it draws
+            bitmap = document[index].render(scale=dpi / 72, grayscale=grayscale)
             buffer = io.BytesIO()
             bitmap.to_pil().save(buffer, format="PNG")
             images.append(buffer.getvalue())

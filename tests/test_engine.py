@@ -187,3 +187,14 @@ def test_the_site_removes_the_files_it_no_longer_links_and_nothing_else(mini) ->
     assert not old_font.exists() and mine.exists()
     assert "fonts/hp-old-400.ttf" not in manifest(mini)
     assert (dist / "index.html").exists()
+
+
+def test_a_build_in_this_process_leaves_the_cycle_collector_as_it_was(mini_es) -> None:
+    """Drawing freezes the heap and collects less often (build.settle_heap); a build run inside
+    another program, as here, must hand the collector back unchanged."""
+    import gc
+
+    before = gc.get_threshold()
+    assert build(mini_es, "--jobs", "1", "--force") == 0
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
