@@ -13,13 +13,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import weasyprint
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
-
 from handoutpress import tagging
 from handoutpress.fonts import PreparedFont
+from handoutpress.libraries import import_weasyprint
 from handoutpress.templating import Templates
+
+import_weasyprint()  # its C libraries found without running the C compiler: see libraries.py
+
+import weasyprint  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 PDF_VARIANT = "pdf/ua-1"
 
