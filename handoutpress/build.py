@@ -617,8 +617,9 @@ def build(
     """Build the requested PDFs, skipping those whose key and files are unchanged.
 
     Booklets hold the whole collection, so they are built when no `handouts` are picked out.
-    Every job is attempted; failures are in the report. The manifest is rewritten after every job,
-    so a build killed at any moment loses no finished work and the next run does only what is left.
+    Every job is attempted; failures are in the report. Every finished job goes into the manifest's
+    journal, so a build killed at any moment loses no finished work and the next run does only what
+    is left.
     """
     started = time.perf_counter()
     collection = load_collection(project.handouts_dir, project.root)
@@ -656,8 +657,7 @@ def build(
     def finish(outcome: Outcome) -> None:
         report.outcomes.append(outcome)
         if outcome.ok:
-            manifest.record(outcome, reviews[outcome.job.lang])
-            manifest.save()
+            manifest.journal(outcome, reviews[outcome.job.lang])
         if on_outcome:
             on_outcome(outcome)
 

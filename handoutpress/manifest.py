@@ -1,8 +1,11 @@
 """`dist/manifest.json`: every output with its kind, language, handout, variant, pages, size and hash.
 
 Kinds: `handout`, `bilingual` and `booklet` PDFs, a handout's `html` page and `thumbnail`, and the
-`site` files (index page, stylesheet, fonts). The build reads it to skip what is unchanged, the index
-page is made from it, and it is rewritten (atomically) after every finished job.
+`site` files (index page, stylesheet, fonts). The build reads it to skip what is unchanged, and the
+index page is made from it. While a build runs, each finished job is appended to a journal beside it
+(`.manifest.journal`, one JSON line per file), so a build killed at any moment has lost no finished
+work; at the end the manifest is rewritten (atomically) and the journal removed. Rewriting the whole
+manifest after every job instead cost 5 ms a job in a full build, on a core the workers need.
 Shards of a CI matrix each write their own; `python build_pdfs.py manifest merge` joins them.
 """
 
@@ -16,6 +19,7 @@ from typing import Any
 from handoutpress.files import write_atomic
 
 MANIFEST = "manifest.json"
+JOURNAL = ".manifest.journal"
 FORMAT = 2
 
 
@@ -26,13 +30,14 @@ class Manifest:
 
     @classmethod
     def load(cls, out_dir: Path) -> Manifest:
-        """The manifest in `out_dir`; a missing or unreadable one is empty (everything rebuilds)."""
+        """The manifest in `out_dir` with the journal of an unfinished build applied; a missing or
+        unreadable one is empty (everything rebuilds)."""
         try:
             data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
             entries = {e["path"]: e for e in data["outputs"]} if data.get("format") == FORMAT else {}
         except (OSError, ValueError, KeyError, TypeError):
             entries = {}
-        return cls(out_dir, entries)
+        return cls(out_dir, entries | _journal(out_dir / JOURNAL))
 
     def _name(self, path: Path) -> str:
         return path.relative_to(self.out_dir).as_posix()
@@ -67,6 +72,14 @@ class Manifest:
                 "review": review,
             }
 
+    def journal(self, outcome: Any, review: str) -> None:
+        """`record`, and the job's lines appended to the journal, for a build that is still running."""
+        self.record(outcome, review)
+        names = [self._name(written.path) for written in outcome.files]
+        lines = "".join(json.dumps(self.entries[name], ensure_ascii=False) + "\n" for name in names)
+        with (self.out_dir / JOURNAL).open("a", encoding="utf-8") as fh:
+            fh.write(lines)
+
     def record_file(self, path: Path, kind: str, data: bytes) -> None:
         """A file that belongs to no job (the index page, its stylesheet and fonts)."""
         name = self._name(path)
@@ -89,7 +102,25 @@ class Manifest:
         data = f'{{"format": {FORMAT}, "outputs": [\n{lines}\n]}}\n'.encode()
         if not (target.is_file() and target.read_bytes() == data):  # no write when nothing changed
             write_atomic(target, data)
+        (self.out_dir / JOURNAL).unlink(missing_ok=True)  # everything in it is in the manifest now
         return target
+
+
+def _journal(path: Path) -> dict[str, dict[str, Any]]:
+    """The entries a killed build appended; a line cut short by the kill is left out (its job is
+    simply done again)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return {}
+    entries = {}
+    for line in text.splitlines():
+        try:
+            entry = json.loads(line)
+            entries[entry["path"]] = entry
+        except (ValueError, KeyError, TypeError):
+            continue
+    return entries
 
 
 def merge(out_dir: Path, parts: list[Path]) -> Path:

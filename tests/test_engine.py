@@ -16,6 +16,7 @@ from fontTools.ttLib.tables import _h_e_a_d
 
 from handoutpress.build import Project
 from handoutpress.cli import main
+from handoutpress.manifest import Manifest
 
 from .conftest import (
     MINI_CHINESE,
@@ -152,12 +153,19 @@ def test_killed_build_leaves_no_partial_pdf_and_resumes(mini_es) -> None:
     assert 1 <= len(finished) < 8  # 7 handouts and the booklet
     for pdf in finished:
         pikepdf.open(pdf).close()  # every file with a PDF name is a whole PDF
-    done = [e for e in manifest(mini_es).values() if e["kind"] in ("handout", "booklet")]
+    # What the killed build finished is in the manifest's journal (each line written before the
+    # job is reported), not yet in manifest.json, which a build writes once, at its end.
+    assert not (mini_es.root / "dist/manifest.json").exists()
+    entries = Manifest.load(mini_es.root / "dist").entries.values()
+    done = [e for e in entries if e["kind"] in ("handout", "booklet")]
+    assert 1 <= len(done) <= len(finished)
     result = subprocess.run(command, capture_output=True, text=True, check=True)
     assert f"{8 - len(done)} built, {len(done)} unchanged, 0 failed" in result.stdout
     assert len(list((mini_es.root / "dist/en").glob("*.pdf"))) == 8
     assert {pdf: pdf.read_bytes() for pdf in finished} == finished
     assert not list((mini_es.root / "dist").rglob("*.part"))
+    assert not (mini_es.root / "dist/.manifest.journal").exists()
+    assert sum(e["kind"] in ("handout", "booklet") for e in manifest(mini_es).values()) == 8
 
 
 def test_outputs_are_readable_by_a_web_server(mini) -> None:
@@ -198,3 +206,11 @@ def test_a_build_in_this_process_leaves_the_cycle_collector_as_it_was(mini_es) -
     assert build(mini_es, "--jobs", "1", "--force") == 0
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+def test_a_journal_line_cut_short_by_a_kill_is_left_out(tmp_path) -> None:
+    """The job whose line was cut is done again; the lines before it count."""
+    whole = {"path": "en/a.pdf", "kind": "handout", "key": "k1"}
+    cut = json.dumps({"path": "en/b.pdf", "kind": "handout", "key": "k2"})[:-7]
+    (tmp_path / ".manifest.journal").write_text(json.dumps(whole) + "\n" + cut)
+    assert Manifest.load(tmp_path).entries == {"en/a.pdf": whole}
