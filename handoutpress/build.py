@@ -170,6 +170,8 @@ class BuildReport:
     outcomes: list[Outcome] = field(default_factory=list)
     skipped_languages: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    #: The languages built, with their translations: the index page reuses them.
+    plans: list[LanguagePlan] = field(default_factory=list)
 
     @property
     def failed(self) -> list[Outcome]:
@@ -630,7 +632,7 @@ def build(
     manifest = Manifest.load(out_dir)
     ensure_writable(out_dir)
     remove_partial_files(out_dir)
-    report = BuildReport(skipped_languages=notes)
+    report = BuildReport(skipped_languages=notes, plans=plans)
     by_code = {p.code: p for p in plans}
     keys = JobKeys(project, collection, clinic, template_msgids)
     todo: list[tuple[Job, dict[str, Path], str]] = []

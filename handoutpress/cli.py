@@ -122,7 +122,7 @@ def cmd_build(project: Project, args: argparse.Namespace) -> None:
     out = Path(args.out)
     drawn = report.built or not (out / INDEX).is_file()
     if args.shard is None and not report.failed and drawn:
-        for path in write_site(project, out, clinic):
+        for path in write_site(project, out, clinic, report.plans):
             print(f"wrote   {path}")
     _summary(project, report, out)
     if report.failed:

@@ -13,6 +13,7 @@ so the folder works from `file://`, from a USB stick and from any web server.
 from __future__ import annotations
 
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,18 +90,22 @@ class SiteFont:
 Outputs = dict[tuple[str, str, str | None], list[dict[str, Any]]]
 
 
-def write_site(project: Project, out_dir: Path, clinic: Clinic) -> list[Path]:
+def write_site(
+    project: Project, out_dir: Path, clinic: Clinic, known: Sequence[LanguagePlan] = ()
+) -> list[Path]:
     """Write the index page, its stylesheet and fonts from the manifest; return the files changed.
 
-    Every file is written atomically and only when its content changes, and is recorded in the
-    manifest, so a build that changed nothing leaves the folder exactly as it was."""
+    `known` are languages a build has just read (so their catalogs are not read again); the others
+    with outputs in `out_dir` are read here. Every file is written atomically and only when its
+    content changes, and is recorded in the manifest, so a build that changed nothing leaves the
+    folder exactly as it was."""
     manifest = Manifest.load(out_dir)
     collection = load_collection(project.handouts_dir, project.root)
     templates = Templates(project.templates_dir)
     outputs = _outputs(manifest)
     built = {tag for tag, _, _ in outputs}
     languages = []
-    for plan in _plans(project, built):
+    for plan in _plans(project, built, known):
         languages.append((plan, _language(templates, collection, outputs, plan, out_dir)))
     english = Translator(language(SOURCE_LANGUAGE), {})
     files: dict[Path, bytes] = {}
@@ -137,11 +142,14 @@ def _outputs(manifest: Manifest) -> Outputs:
     return found
 
 
-def _plans(project: Project, built: set[str]) -> list[LanguagePlan]:
+def _plans(project: Project, built: set[str], known: Sequence[LanguagePlan]) -> list[LanguagePlan]:
     """The languages that have outputs and still have a catalog, English first."""
     others = sorted(catalog_languages(project.locales_dir))
     codes = [c for c in (SOURCE_LANGUAGE, *others) if language(c).tag in built]
-    return plan_languages(project, codes, allow_incomplete=True)[0] if codes else []
+    plans = {plan.code: plan for plan in known}
+    if missing := [c for c in codes if c not in plans]:
+        plans |= {p.code: p for p in plan_languages(project, missing, allow_incomplete=True)[0]}
+    return [plans[c] for c in codes]
 
 
 def _language(

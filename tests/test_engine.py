@@ -214,3 +214,27 @@ def test_a_journal_line_cut_short_by_a_kill_is_left_out(tmp_path) -> None:
     cut = json.dumps({"path": "en/b.pdf", "kind": "handout", "key": "k2"})[:-7]
     (tmp_path / ".manifest.journal").write_text(json.dumps(whole) + "\n" + cut)
     assert Manifest.load(tmp_path).entries == {"en/a.pdf": whole}
+
+
+def test_the_index_page_reuses_the_catalogs_the_build_read(mini_es, monkeypatch) -> None:
+    """The build hands its languages to the index page; only languages it did not build are read
+    again (here: none)."""
+    from handoutpress import site
+    from handoutpress.build import build as run_build
+    from handoutpress.clinic import Clinic
+
+    out = mini_es.root / "dist"
+    report = run_build(mini_es, out)
+    asked: list[str] = []
+    real = site.plan_languages
+
+    def spy(project, codes, allow_incomplete):
+        asked.extend(codes)
+        return real(project, codes, allow_incomplete)
+
+    monkeypatch.setattr(site, "plan_languages", spy)
+    site.write_site(mini_es, out, Clinic(), report.plans)
+    assert asked == []
+    assert 'lang="es"' in (out / "index.html").read_text()
+    site.write_site(mini_es, out, Clinic())  # `python build_pdfs.py index`: reads them itself
+    assert asked == ["en", "es"]
