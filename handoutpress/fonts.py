@@ -16,6 +16,7 @@ import hashlib
 import os
 import re
 import unicodedata
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -23,6 +24,8 @@ from pathlib import Path
 
 import fontpkg
 from fontTools.ttLib import TTCollection, TTFont
+
+from handoutpress.files import write_atomic
 
 WEIGHTS = (400, 700)
 #: The folder of prepared fonts in the build cache; its number changes when the same source gives
@@ -99,9 +102,27 @@ class PreparedFont:
 
 
 @cache
-def _cmap(path: Path) -> frozenset[int]:
+def _cmap(path: Path, cache_dir: Path) -> frozenset[int]:
+    """The code points the font file maps, kept in the build cache: decoding the CJK font's cmap
+    takes 0.1 s, and every process that proves a catalog or chooses a font needs it."""
+    stored = cache_dir / FONT_CACHE / f"cmap-{_stat_key(path)}.bin"
+    codes = array("I")
+    try:
+        codes.frombytes(stored.read_bytes())
+        return frozenset(codes)
+    except (OSError, ValueError):  # not made yet (or cut short): made again
+        pass
     with TTFont(path, lazy=True) as font:
-        return frozenset(font.getBestCmap())
+        found = frozenset(font.getBestCmap())
+    write_atomic(stored, array("I", sorted(found)).tobytes())
+    return found
+
+
+def _stat_key(path: Path) -> str:
+    """Names a file by path, size and date: enough for files that are installed or written once
+    (hashing the 16 MB CJK file would take longer than what it saves)."""
+    stat = path.stat()
+    return _digest(str(path).encode(), str(stat.st_size).encode(), str(stat.st_mtime_ns).encode())
 
 
 def _printable(char: str) -> bool:
@@ -109,10 +130,10 @@ def _printable(char: str) -> bool:
     return not char.isspace() and unicodedata.category(char) not in {"Cc", "Cf"}
 
 
-def missing_characters(path: Path, text: str) -> set[str]:
+def missing_characters(path: Path, text: str, cache_dir: Path) -> set[str]:
     """The characters of `text` that need a glyph and that the font file has none for; each
     distinct character is looked at once (a booklet's text is 100,000 characters long)."""
-    cmap = _cmap(path)
+    cmap = _cmap(path, cache_dir)
     return {c for c in set(text) if ord(c) not in cmap and _printable(c)}
 
 
@@ -154,9 +175,7 @@ def _source_file(source: FontSource, weight: int, cache_dir: Path) -> Path:
             f"{source.family} is missing ({path}): install the Debian package {source.debian_package} "
             "(make pdfs does it when run as root)"
         )
-    stat = path.stat()
-    key = _digest(str(path).encode(), str(stat.st_size).encode(), str(stat.st_mtime_ns).encode())
-    target = cache_dir / FONT_CACHE / f"{_slug(source.family)}-{weight}-{key}.ttf"
+    target = cache_dir / FONT_CACHE / f"{_slug(source.family)}-{weight}-{_stat_key(path)}.ttf"
     if target.exists():
         return target
     collection = TTCollection(path)
@@ -243,11 +262,11 @@ def covering_font(script: str, texts: Iterable[str], cache_dir: Path) -> FontSou
     everything = "".join(texts)
     for source in candidates:
         regular = _source_file(source, WEIGHTS[0], cache_dir)
-        if not missing_characters(regular, everything):
+        if not missing_characters(regular, everything, cache_dir):
             return source
     last = _source_file(candidates[-1], WEIGHTS[0], cache_dir)
     for text in texts:
-        if missing := missing_characters(last, text):
+        if missing := missing_characters(last, text, cache_dir):
             char = sorted(missing)[0]
             raise FontError(
                 f"{candidates[-1].family} has no glyph for {char!r} (U+{ord(char):04X}, "

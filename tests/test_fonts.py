@@ -1,0 +1,45 @@
+"""Font coverage: which characters a font file has, decoded once and then read from the cache."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import fontpkg
+import pytest
+
+from handoutpress import fonts
+
+BE = "\u0431"  # CYRILLIC SMALL LETTER BE: Atkinson Hyperlegible has no Cyrillic
+TEXT = f"ab {BE}"
+
+
+def test_a_fonts_characters_come_from_the_cache_until_the_file_changes(tmp_path, monkeypatch) -> None:
+    font = tmp_path / "atkinson.ttf"
+    shutil.copy(fontpkg.path("Atkinson Hyperlegible", 400), font)
+    cache = tmp_path / "cache"
+    fonts._cmap.cache_clear()
+    assert fonts.missing_characters(font, TEXT, cache) == {BE}
+
+    def no_decoding(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the cmap was decoded again")
+
+    monkeypatch.setattr(fonts, "TTFont", no_decoding)
+    fonts._cmap.cache_clear()  # a new process: only the file in the cache is left
+    assert fonts.missing_characters(font, TEXT, cache) == {BE}
+    os.utime(font, ns=(0, 0))  # another file now: decoded again
+    fonts._cmap.cache_clear()
+    with pytest.raises(AssertionError, match="decoded again"):
+        fonts.missing_characters(font, TEXT, cache)
+
+
+def test_a_cached_file_cut_short_is_made_again(tmp_path: Path) -> None:
+    font = Path(fontpkg.path("Atkinson Hyperlegible", 400))
+    fonts._cmap.cache_clear()
+    expected = fonts._cmap(font, tmp_path)
+    (stored,) = (tmp_path / fonts.FONT_CACHE).glob("cmap-*.bin")
+    stored.write_bytes(stored.read_bytes()[:-1])
+    fonts._cmap.cache_clear()
+    assert fonts._cmap(font, tmp_path) == expected
+    assert len(stored.read_bytes()) == 4 * len(expected)
