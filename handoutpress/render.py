@@ -124,11 +124,17 @@ def with_file_identifier(pdf: bytes, identifier: str) -> bytes:
     the PDF specification asks (the same file, the same /ID; a changed file, a new second part).
     It goes into the dictionary of the cross-reference stream, the file's last object, so no
     offset that the file records moves."""
-    start = pdf.rindex(b"<</Type /XRef")
-    end = pdf.index(b">>\nstream\n", start)
+    try:
+        start = pdf.rindex(b"<</Type /XRef")
+        end = pdf.index(b">>\nstream\n", start)
+        insert = pdf.index(b"/Filter /FlateDecode", start, end)
+    except ValueError:
+        raise ValueError(
+            "no compressed cross-reference stream to put the file identifier in: pydyf writes PDFs "
+            "another way now; update render.with_file_identifier"
+        ) from None
     if b"/ID " in pdf[start:end]:
         raise ValueError("the PDF already has a file identifier")
-    insert = pdf.index(b"/Filter /FlateDecode", start, end)
     first = hashlib.sha256(identifier.encode()).hexdigest()[:32]
     second = hashlib.md5(pdf, usedforsecurity=False).hexdigest()
     entry = f"/ID [({first}) ({second})]".encode()

@@ -192,7 +192,7 @@ def test_file_identifier_is_the_jobs_and_leaves_the_file_undamaged(mini) -> None
         assert [bytes(part).decode() for part in pdf.trailer.ID] == [first, second]
 
 
-def test_file_identifier_refuses_a_pdf_that_has_one() -> None:
+def test_file_identifier_refuses_a_pdf_it_cannot_place_one_in() -> None:
     from handoutpress.render import with_file_identifier
 
     pdf = (
@@ -200,3 +200,5 @@ def test_file_identifier_refuses_a_pdf_that_has_one() -> None:
     )
     with pytest.raises(ValueError, match="already has a file identifier"):
         with_file_identifier(pdf, "x")
+    with pytest.raises(ValueError, match="no compressed cross-reference stream"):
+        with_file_identifier(b"%PDF-1.7\nxref\n0 1\ntrailer\n<</Size 1>>\n", "x")
