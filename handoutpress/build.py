@@ -286,7 +286,7 @@ class HandoutBuilder:
         self.allow_incomplete = allow_incomplete
         from handoutpress.render import Renderer  # WeasyPrint loads only where PDFs are drawn
 
-        self.renderer = Renderer(project.templates_dir)
+        self.renderer = Renderer(project.templates_dir, project.cache_dir)
 
     def render_job(self, job: Job, plan: LanguagePlan) -> RenderedPdf:
         if job.kind == "booklet":

@@ -76,8 +76,8 @@ def _file_path(url: str) -> Path | None:
 class Renderer(Templates):
     """The templates, and PDFs from them: one FontConfiguration and one fetcher for the process."""
 
-    def __init__(self, templates_dir: Path):
-        super().__init__(templates_dir)
+    def __init__(self, templates_dir: Path, cache_dir: Path | None = None):
+        super().__init__(templates_dir, cache_dir)
         tagging.install()
         self.font_config = FontConfiguration()
         self.fetcher = ProjectFetcher([templates_dir])

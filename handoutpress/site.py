@@ -101,7 +101,7 @@ def write_site(
     folder exactly as it was."""
     manifest = Manifest.load(out_dir)
     collection = load_collection(project.handouts_dir, project.root)
-    templates = Templates(project.templates_dir)
+    templates = Templates(project.templates_dir, project.cache_dir)
     outputs = _outputs(manifest)
     built = {tag for tag, _, _ in outputs}
     languages = []

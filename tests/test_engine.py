@@ -197,6 +197,18 @@ def test_the_site_removes_the_files_it_no_longer_links_and_nothing_else(mini) ->
     assert (dist / "index.html").exists()
 
 
+def test_an_edited_template_is_used_although_compiled_templates_are_cached(mini, capsys) -> None:
+    """Compiled templates are kept in .cache/jinja; an edit must still reach the next build."""
+    assert build(mini) == 0
+    assert list((mini.cache_dir / "jinja").iterdir())  # the cache is in use
+    page = mini.templates_dir / "page.html.j2"
+    page.write_text(page.read_text().replace("<main>", "<main><p>Call the clinic first.</p>", 1))
+    capsys.readouterr()
+    assert build(mini) == 0
+    assert ", 0 unchanged" in capsys.readouterr().out  # every key covers the templates
+    assert "<p>Call the clinic first.</p>" in (mini.root / "dist/en/sample.html").read_text()
+
+
 def test_a_build_in_this_process_leaves_the_cycle_collector_as_it_was(mini_es) -> None:
     """Drawing freezes the heap and collects less often (build.settle_heap); a build run inside
     another program, as here, must hand the collector back unchanged."""
