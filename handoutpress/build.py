@@ -422,6 +422,7 @@ class JobKeys:
         self, project: Project, collection: Collection, clinic: Clinic, template_msgids: frozenset[str]
     ):
         self.collection = collection
+        self.cache_dir = project.cache_dir
         self.template_msgids = sorted(template_msgids)
         templates = [
             (p.name, file_digest(p)) for p in sorted(project.templates_dir.rglob("*")) if p.is_file()
@@ -432,7 +433,9 @@ class JobKeys:
         self._handouts: dict[tuple[str, str], str] = {}
 
     def key(self, job: Job, plan: LanguagePlan) -> str:
-        english = font_fingerprint(language(SOURCE_LANGUAGE).script) if job.kind == "bilingual" else ""
+        english = ""
+        if job.kind == "bilingual":
+            english = font_fingerprint(language(SOURCE_LANGUAGE).script, self.cache_dir)
         return _digest(
             self.common, self._language(plan), self._printed(job, plan), job.kind, job.style, english
         )
@@ -440,7 +443,7 @@ class JobKeys:
     def _language(self, plan: LanguagePlan) -> str:
         if plan.code not in self._languages:
             templates = [(m, plan.translations.get(m)) for m in self.template_msgids]
-            script = font_fingerprint(language(plan.code).script)
+            script = font_fingerprint(language(plan.code).script, self.cache_dir)
             self._languages[plan.code] = _digest(
                 plan.code, plan.allow_incomplete, plan.review, script, templates
             )

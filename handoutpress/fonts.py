@@ -17,7 +17,7 @@ import os
 import re
 import unicodedata
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -103,19 +103,37 @@ class PreparedFont:
 
 @cache
 def _cmap(path: Path, cache_dir: Path) -> frozenset[int]:
-    """The code points the font file maps, kept in the build cache: decoding the CJK font's cmap
-    takes 0.1 s, and every process that proves a catalog or chooses a font needs it."""
-    stored = cache_dir / FONT_CACHE / f"cmap-{_stat_key(path)}.bin"
-    codes = array("I")
+    """The code points the font file maps: decoding the CJK font's cmap takes 0.1 s, and every
+    process that proves a catalog or chooses a font needs it."""
+
+    def decode(path: Path) -> bytes:
+        with TTFont(path, lazy=True) as font:
+            return array("I", sorted(font.getBestCmap())).tobytes()
+
+    stored = _worked_out(path, cache_dir, "cmap", decode, lambda data: len(data) % 4 == 0)
+    return frozenset(array("I", stored))
+
+
+def _worked_out(
+    path: Path,
+    cache_dir: Path,
+    kind: str,
+    work: Callable[[Path], bytes],
+    whole: Callable[[bytes], bool],
+) -> bytes:
+    """What `work` finds in a font file, kept in the build cache under the file's path, size and
+    date: each file is read once, not once in every process of every build. A kept entry that
+    `whole` refuses (cut short) is worked out again."""
+    stored = cache_dir / FONT_CACHE / f"{kind}-{_stat_key(path)}.bin"
     try:
-        codes.frombytes(stored.read_bytes())
-        return frozenset(codes)
-    except (OSError, ValueError):  # not made yet (or cut short): made again
+        data = stored.read_bytes()
+        if whole(data):
+            return data
+    except OSError:  # not made yet
         pass
-    with TTFont(path, lazy=True) as font:
-        found = frozenset(font.getBestCmap())
-    write_atomic(stored, array("I", sorted(found)).tobytes())
-    return found
+    data = work(path)
+    write_atomic(stored, data)
+    return data
 
 
 def _stat_key(path: Path) -> str:
@@ -146,9 +164,14 @@ def _digest(*parts: bytes) -> str:
 
 
 @cache
-def _file_digest(path: Path) -> str:
-    """Content hash of a font file, once per process (CJK files are 16 MB)."""
-    return _digest(path.read_bytes())
+def _file_digest(path: Path, cache_dir: Path) -> str:
+    """Content hash of a font file, kept in the build cache: hashing the fonts a build may print
+    with took 50 ms in every process of every build (the Chinese file alone is 16 MB)."""
+
+    def digest(path: Path) -> bytes:
+        return _digest(path.read_bytes()).encode()
+
+    return _worked_out(path, cache_dir, "sha", digest, lambda data: len(data) == 16).decode()
 
 
 def _save_atomic(font: TTFont, target: Path) -> Path:
@@ -187,7 +210,7 @@ def _source_file(source: FontSource, weight: int, cache_dir: Path) -> Path:
 
 def _static_instance(path: Path, weight: int, cache_dir: Path) -> Path:
     """A static instance of a variable font at `weight`, made once and cached by content hash."""
-    target = cache_dir / FONT_CACHE / f"{_slug(path.stem)}-{weight}-{_file_digest(path)}.ttf"
+    target = cache_dir / FONT_CACHE / f"{_slug(path.stem)}-{weight}-{_file_digest(path, cache_dir)}.ttf"
     if target.exists():
         return target
     from fontTools.varLib.instancer import instantiateVariableFont
@@ -204,7 +227,7 @@ def _subset(path: Path, characters: str, cache_dir: Path) -> Path:
     target = (
         cache_dir
         / FONT_CACHE
-        / f"{path.stem}-subset-{_digest(_file_digest(path).encode(), chars.encode())}.ttf"
+        / f"{path.stem}-subset-{_digest(_file_digest(path, cache_dir).encode(), chars.encode())}.ttf"
     )
     if target.exists():
         return target
@@ -290,9 +313,9 @@ def choose_font(
     return prepare_family(source, cache_dir, characters + "".join(texts))
 
 
-def font_fingerprint(script: str) -> list[tuple[str, str]]:
+def font_fingerprint(script: str, cache_dir: Path) -> list[tuple[str, str]]:
     """What identifies the fonts a script may print with, for build keys: packaged files by content
-    hash, system collections by path, size and date (hashing 16 MB files per job would cost more)."""
+    hash (worked out once per file, see _file_digest), system collections by path, size and date."""
     out = []
     for source in SCRIPT_FONTS.get(script, ()):
         for weight in WEIGHTS:
@@ -306,5 +329,5 @@ def font_fingerprint(script: str) -> list[tuple[str, str]]:
                 except fontpkg.FontpkgError:
                     out.append((source.family, "missing"))
                     continue
-                out.append((path.name, _file_digest(path)))
+                out.append((path.name, _file_digest(path, cache_dir)))
     return out

@@ -1,4 +1,5 @@
-"""Font coverage: which characters a font file has, decoded once and then read from the cache."""
+"""Font files: which characters each has and its content hash, worked out once and then read from
+the cache."""
 
 from __future__ import annotations
 
@@ -43,3 +44,28 @@ def test_a_cached_file_cut_short_is_made_again(tmp_path: Path) -> None:
     fonts._cmap.cache_clear()
     assert fonts._cmap(font, tmp_path) == expected
     assert len(stored.read_bytes()) == 4 * len(expected)
+
+
+def test_a_fonts_content_hash_comes_from_the_cache_until_the_file_changes(tmp_path, monkeypatch) -> None:
+    font = tmp_path / "atkinson.ttf"
+    shutil.copy(fontpkg.path("Atkinson Hyperlegible", 400), font)
+    cache = tmp_path / "cache"
+    fonts._file_digest.cache_clear()
+    first = fonts._file_digest(font, cache)
+    assert first == fonts._digest(font.read_bytes())
+
+    read_bytes = Path.read_bytes
+
+    def no_hashing(path: Path) -> bytes:
+        if path == font:
+            raise AssertionError("the file was hashed again")
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", no_hashing)
+    fonts._file_digest.cache_clear()  # a new process: only the file in the cache is left
+    assert fonts._file_digest(font, cache) == first
+    with font.open("ab") as fh:  # another file now: hashed again
+        fh.write(b"\0")
+    fonts._file_digest.cache_clear()
+    with pytest.raises(AssertionError, match="hashed again"):
+        fonts._file_digest(font, cache)
