@@ -22,6 +22,9 @@ Per language (its 13 handouts and its booklet, standard print):
 
 The whole-catalog table also times what the build makes that is not a PDF (thumbnails, web pages):
 WeasyPrint's floor does not include them, so the build is compared with the floor with and without.
+It also shows what a build pays once whatever its size (starting Python, imports, WeasyPrint's import
+in the workers, planning, the index page), measured as a one-PDF forced build less that PDF's floor,
+and the forced build less that fixed cost against the floor: the ratio a larger catalog tends to.
 Forced rebuilds and the floors are timed in turns, three rounds, and medians are shown (for the
 floor, each document's median): on a shared machine one run can be 10% off, and a slow minute then
 slows the build and its floor alike. The floor is also measured on all cores (one bare process per
