@@ -224,6 +224,9 @@ def test_ctrl_c_keeps_finished_pdfs_and_the_next_run_does_the_rest(jobs, mini_es
         text=True,
         start_new_session=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},  # each "built" line as it happens
+        # Ctrl-C acts as in a terminal even when the tests run in the background (`make test &`),
+        # where the shell starts every child with SIGINT ignored and Python keeps it so.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert process.stdout is not None
     for line in process.stdout:  # interrupt as soon as the first PDF is finished
