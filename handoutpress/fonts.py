@@ -13,6 +13,7 @@ WeasyPrint writes static fonts faster, and every prepared file gets a CSS family
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import unicodedata
@@ -29,8 +30,9 @@ from handoutpress.files import write_atomic
 
 WEIGHTS = (400, 700)
 #: The folder of prepared fonts in the build cache; its number changes when the same source gives
-#: other bytes, so no font made the old way is reused (2: fonts no longer stamped with the clock).
-FONT_CACHE = "fonts-2"
+#: other bytes, so no font made the old way is reused (2: fonts no longer stamped with the clock;
+#: 3: CID-keyed fonts cut down with their CIDs numbered as their glyphs, see _subset).
+FONT_CACHE = "fonts-3"
 
 
 @dataclass(frozen=True)
@@ -241,7 +243,29 @@ def _subset(path: Path, characters: str, cache_dir: Path) -> Path:
         subsetter = subset.Subsetter(options)
         subsetter.populate(text=chars)
         subsetter.subset(font)
+        cut = io.BytesIO()
+        font.save(cut)
+    with TTFont(cut) as font:
+        _number_cids_in_glyph_order(font)
         return _save_atomic(font, target)
+
+
+def _number_cids_in_glyph_order(font: TTFont) -> None:
+    """Give a CID-keyed CFF font's glyphs CIDs equal to their glyph ids (cid00001, cid00002, ...).
+
+    fontTools' subsetter renumbers the glyphs it keeps but leaves each its old CID in the charset.
+    WeasyPrint writes glyph ids as CIDs, and a reader that follows the PDF specification (ISO
+    32000-1, 9.7.4.2: MuPDF, Ghostscript) looks each CID up in the charset: it drew other glyphs or
+    none. Only the CFF table names glyphs; every other table refers to them by glyph id, and
+    tables left unread are copied as they are (fontTools.merge renames CFF glyphs the same way)."""
+    if "CFF " not in font:
+        return
+    top = font["CFF "].cff.topDictIndex[0]
+    if not hasattr(top, "ROS"):
+        return  # glyphs named, not numbered: the PDF's CIDs are glyph ids already
+    order = [".notdef", *(f"cid{gid:05d}" for gid in range(1, len(top.charset)))]
+    top.CharStrings.charStrings = dict(zip(order, top.CharStrings.charStrings.values(), strict=True))
+    top.charset = order
 
 
 @cache
