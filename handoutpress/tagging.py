@@ -11,13 +11,18 @@ Three gaps, each checked by the test suite (and the first two by `python build_p
    structure tree. `install_language_tags` wraps WeasyPrint's tag builder so a structure element gets
    `/Lang` when its HTML element has a `lang` attribute. WeasyPrint is pinned to 70.x for this reason.
 3. A glyph drawn for several letters (Devanagari conjuncts, Vietnamese stacked marks) is mapped to the
-   text where it first appeared, so copied text comes out garbled. `install_actual_text` gives such
-   lines their words as `/ActualText` and keeps each glyph's own map right.
+   text where it first appeared, so copied text comes out garbled, and the other glyphs of such a
+   cluster are mapped to nothing (`<04be> <>` in the ToUnicode map), which PDF/UA forbids: every
+   glyph maps to Unicode values above zero. `install_actual_text` gives such lines their words as
+   `/ActualText` and gives each glyph a map of its own (see `_cluster_maps`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import itertools
+import unicodedata
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -102,10 +107,86 @@ class _Cluster:
 
 @dataclass
 class _GlyphMap:
-    """Per font of one document: what each glyph draws on its own, and which maps are borrowed."""
+    """Per font of one document: what each glyph draws on its own, and the glyphs seen so far only
+    inside clusters of several glyphs (`borrowed`, mapped when the fonts are written, from the
+    clusters they were seen in; see settle_maps)."""
 
     alone: dict[int, str] = field(default_factory=dict)
     borrowed: set[int] = field(default_factory=set)
+    clusters: dict[tuple[tuple[int, ...], str], _Cluster] = field(default_factory=dict)
+
+
+def _nominal_characters(font: Any) -> dict[int, str]:
+    """The character each glyph stands for in the font's own cmap (the smallest code point when
+    several map to one glyph); glyphs that shaping substitutes (conjuncts, alternates) have none.
+    Read once per font file in a process, not once per document."""
+    key = (hashlib.sha256(font.file_content).digest(), font.index)
+    if key not in _NOMINAL:
+        _NOMINAL[key] = _read_nominal_characters(font.file_content, font.index)
+    return _NOMINAL[key]
+
+
+_NOMINAL: dict[tuple[bytes, int], dict[int, str]] = {}
+
+
+def _read_nominal_characters(data: bytes, index: int) -> dict[int, str]:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(io.BytesIO(data), fontNumber=index, lazy=True) as ttfont:
+        cmap = ttfont.getBestCmap() or {}
+        glyph_ids = ttfont.getReverseGlyphMap()
+    return {glyph_ids[cmap[code]]: chr(code) for code in sorted(cmap, reverse=True)}
+
+
+def _rest(cluster: _Cluster, known: dict[int, str]) -> tuple[str, list[int]]:
+    """What is left of a cluster's text once the glyphs `known` has a text for are taken out, and
+    the glyphs it has none for (compared decomposed, NFD, as the marks of "ẹ" are drawn)."""
+    rest = unicodedata.normalize("NFD", cluster.text)
+    unknown = []
+    for glyph in dict.fromkeys(cluster.glyphs):
+        if glyph in known:
+            rest = rest.replace(unicodedata.normalize("NFD", known[glyph]), "", 1)
+        else:
+            unknown.append(glyph)
+    return rest, unknown
+
+
+def settle_maps(font: Any, glyph_map: _GlyphMap) -> None:
+    """Give every glyph seen only inside clusters a text of its own, greater than nothing.
+
+    A glyph the font's cmap maps from a character gets that character (the "e" and the dot below
+    of "ẹ"). Another (a conjunct, the vowel sign i in one of its widths, a reph) gets what is left
+    of a cluster's text once its other glyphs are known: the vowel sign of "नि" once न is known;
+    what one cluster teaches helps the next, until nothing more is learnt. A glyph still sharing
+    what is left with another takes it all if it is the first, else the cluster's last character.
+    Readers that honour a line's /ActualText copy its words from there anyway; these maps are for
+    the others, and for PDF/UA, which wants every glyph mapped to Unicode values above zero."""
+    if not glyph_map.borrowed:
+        return
+    nominal = _nominal_characters(font)
+    known = {
+        glyph: text
+        for glyph, text in font.to_unicode.items()
+        if glyph not in glyph_map.borrowed and text
+    }
+    known |= glyph_map.alone
+    known |= {g: nominal[g] for g in glyph_map.borrowed if g in nominal and g not in known}
+    clusters = list(glyph_map.clusters.values())
+    learnt = True
+    while learnt:
+        learnt = False
+        for cluster in clusters:
+            rest, unknown = _rest(cluster, known)
+            if len(unknown) == 1 and rest:
+                known[unknown[0]] = rest
+                learnt = True
+    for cluster in clusters:
+        rest, unknown = _rest(cluster, known)
+        for glyph in unknown:
+            known[glyph] = rest or cluster.text[-1]
+            rest = ""
+    for glyph in glyph_map.borrowed:
+        font.to_unicode[glyph] = known[glyph]
 
 
 def _clusters(stream: Any, textbox: Any) -> list[_Cluster]:
@@ -194,12 +275,23 @@ def install_actual_text() -> None:
     cluster of several glyphs, or a raised mark (a text rise makes readers move it to the end of
     the line), gets its words as `/ActualText` on its marked content, and the
     glyphs of such clusters are mapped to the text they have when they stand alone (the first
-    single-glyph cluster that draws them), so other lines that use them copy right too. Right-to-left
-    lines keep WeasyPrint's map: PDF readers reverse ActualText there, and Arabic extracts right."""
+    single-glyph cluster that draws them), so other lines that use them copy right too; a glyph
+    never seen alone gets its map when the fonts are written (settle_maps). Right-to-left lines
+    keep WeasyPrint's map: PDF readers reverse ActualText there, and Arabic extracts right."""
+    from weasyprint import pdf
     from weasyprint.draw import text
 
     original = text.draw_first_line
     maps: weakref.WeakKeyDictionary[Any, _GlyphMap] = weakref.WeakKeyDictionary()
+    build_fonts = pdf.build_fonts_dictionary
+
+    def build_fonts_dictionary(document: Any, fonts: Any, *args: Any) -> Any:
+        for font in fonts.values():
+            if (glyph_map := maps.get(font)) is not None:
+                settle_maps(font, glyph_map)
+        return build_fonts(document, fonts, *args)
+
+    pdf.build_fonts_dictionary = build_fonts_dictionary
 
     def draw_first_line(stream: Any, textbox: Any, *args: Any) -> Any:
         # How many glyphs each font had mapped before this line: maps only grow, in insertion order,
@@ -235,8 +327,11 @@ def install_actual_text() -> None:
             for glyph in cluster.glyphs:
                 if glyph in glyph_map.alone:
                     font.to_unicode[glyph] = glyph_map.alone[glyph]
-                elif _mapped_by_this_line(font, glyph, sizes.get(id(font), 0)):
+                elif glyph in glyph_map.borrowed or _mapped_by_this_line(
+                    font, glyph, sizes.get(id(font), 0)
+                ):
                     glyph_map.borrowed.add(glyph)
+                    glyph_map.clusters.setdefault((tuple(cluster.glyphs), cluster.text), cluster)
         if split:
             properties["ActualText"] = pydyf.String(textbox.text)
         return result
