@@ -244,6 +244,7 @@ def _subset(path: Path, characters: str, cache_dir: Path) -> Path:
         subsetter.populate(text=chars)
         subsetter.subset(font)
         cut = io.BytesIO()
+        font.recalcTimestamp = False  # the source's head.modified, as _save_atomic keeps it
         font.save(cut)
     with TTFont(cut) as font:
         _number_cids_in_glyph_order(font)
