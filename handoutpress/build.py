@@ -347,7 +347,8 @@ class HandoutBuilder:
     def _part(
         self, handout: Handout, translator: Translator, plan: LanguagePlan, prefix: str = ""
     ) -> HandoutPart:
-        translated = translate(handout, translator, values=self.clinic.values())
+        values = self.renderer.clinic_values(self.clinic, translator.lang)
+        translated = translate(handout, translator, values=values)
         review = None if translator.is_source else plan.review
         return self.renderer.part(translated, translator, review, prefix)
 
@@ -365,21 +366,37 @@ class HandoutBuilder:
         identifier: str,
         english: Translator | None = None,
     ) -> RenderedPdf:
-        """Choose the font that prints every string of the document (and, for the English parts of a
-        bilingual handout, the English font), then lay the PDF out."""
+        """Choose the font that prints every string of the document, and the font of each other
+        language it holds text in (see `_foreign_texts`), then lay the PDF out."""
         lang = translator.lang
         self.renderer.stylesheet(lang, translator, None, style)  # records the footer's words
         texts = [*translator.printed, *self._untranslated_texts(handouts, lang)]
         font = choose_font(lang.script, texts, self.project.cache_dir, plan.characters)
-        fonts = [font]
-        english_font = None
-        if english is not None:
-            source = english.lang
-            texts = [*english.printed, *self._untranslated_texts(handouts, source)]
-            english_font = choose_font(source.script, texts, self.project.cache_dir)
-            fonts.append(english_font)
-        css = self.renderer.stylesheet(lang, translator, font, style, english_font)
-        return self.renderer.pdf(html, css, fonts, identifier)
+        foreign = {
+            tag: choose_font(language(tag).script, other, self.project.cache_dir)
+            for tag, other in self._foreign_texts(handouts, lang, english).items()
+        }
+        css = self.renderer.stylesheet(lang, translator, font, style, foreign)
+        return self.renderer.pdf(html, css, [font, *foreign.values()], identifier)
+
+    def _foreign_texts(
+        self, handouts: Sequence[Handout], lang: Language, english: Translator | None
+    ) -> dict[str, list[str]]:
+        """What a document in `lang` prints in other languages, by language tag: the English of
+        citations, the producer and the English titles (and of the English parts of a bilingual
+        handout), and the clinic's details in the clinic's language."""
+        source = language(SOURCE_LANGUAGE)
+        found: dict[str, list[str]] = {}
+        if lang.tag != source.tag:
+            found[source.tag] = [
+                *self._untranslated_texts(handouts, source),
+                *(h.title.msgid for h in handouts),
+                *(english.printed if english is not None else ()),
+            ]
+        clinic_lang = language(self.clinic.language)
+        if not self.clinic.is_empty and clinic_lang.tag != lang.tag:
+            found.setdefault(clinic_lang.tag, []).extend(self.clinic.values().values())
+        return found
 
     def _untranslated_texts(self, handouts: Sequence[Handout], lang: Language) -> list[str]:
         """Text printed as it is: citations, the producer, the dates and the page digits."""
@@ -414,9 +431,9 @@ class JobKeys:
 
     A key covers the handouts and their sections (their text), the catalog entries they print (their
     own strings and the templates'), the translation's review record, the templates and styles, the
-    font files for the script (and English for a bilingual handout), the clinic profile, the kind of
-    job, the print variant, the engine's source and WeasyPrint's version. The parts that many jobs
-    share are hashed once per build, so deciding that nothing needs drawing stays quick."""
+    font files for the script (and for English and the clinic's language), the clinic profile, the
+    kind of job, the print variant, the engine's source and WeasyPrint's version. The parts that
+    many jobs share are hashed once per build, so deciding that nothing needs drawing stays quick."""
 
     def __init__(
         self, project: Project, collection: Collection, clinic: Clinic, template_msgids: frozenset[str]
@@ -428,17 +445,16 @@ class JobKeys:
             (p.name, file_digest(p)) for p in sorted(project.templates_dir.rglob("*")) if p.is_file()
         ]
         producer = collection.library.producer
-        self.common = _digest(engine_digest(), WEASYPRINT_VERSION, clinic, producer, templates)
+        # Every document may print English (citations, titles) and the clinic's language in their
+        # own fonts (HandoutBuilder._foreign_texts).
+        foreign = {language(SOURCE_LANGUAGE).script, language(clinic.language).script}
+        fonts = [font_fingerprint(script, self.cache_dir) for script in sorted(foreign)]
+        self.common = _digest(engine_digest(), WEASYPRINT_VERSION, clinic, producer, templates, fonts)
         self._languages: dict[str, str] = {}
         self._handouts: dict[tuple[str, str], str] = {}
 
     def key(self, job: Job, plan: LanguagePlan) -> str:
-        english = ""
-        if job.kind == "bilingual":
-            english = font_fingerprint(language(SOURCE_LANGUAGE).script, self.cache_dir)
-        return _digest(
-            self.common, self._language(plan), self._printed(job, plan), job.kind, job.style, english
-        )
+        return _digest(self.common, self._language(plan), self._printed(job, plan), job.kind, job.style)
 
     def _language(self, plan: LanguagePlan) -> str:
         if plan.code not in self._languages:

@@ -8,7 +8,7 @@ The index page and web pages need only this module, so writing them never loads 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,14 +16,66 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from handoutpress.clinic import Clinic
+from handoutpress.clinic import FIELDS, Clinic
 from handoutpress.fonts import PreparedFont
-from handoutpress.locales import SOURCE_LANGUAGE, Language
+from handoutpress.locales import SOURCE_LANGUAGE, Language, language
 from handoutpress.reviews import Review
 from handoutpress.styles import SIZES, THEMES, StyleOptions
 from handoutpress.translate import TranslatedHandout, Translator
 
 STYLESHEET_TEMPLATE = "print.css.j2"
+
+
+def isolated(text: str, text_lang: Language, doc_lang: Language, direction: str | None = None) -> Markup:
+    """`text` (escaped) as a run of its own inside a document in `doc_lang`.
+
+    Text in another language is tagged with it (`lang`, which becomes /Lang on its structure
+    element, so a screen reader switches voice; print.css.j2 sets it in that language's font) and
+    isolated in its direction (`dir`; browsers isolate any element with `dir`, and WeasyPrint
+    lays out each inline element apart, in its own direction, placing them in the paragraph's
+    order). `direction` forces one for text that has none of its own, such as a phone number or
+    a web address, which a right-to-left paragraph would otherwise reorder."""
+    attributes = {}
+    if text_lang.tag != doc_lang.tag:
+        attributes["lang"] = text_lang.tag
+        attributes["dir"] = direction or text_lang.direction
+    elif direction and direction != doc_lang.direction:
+        attributes["dir"] = direction
+    if not attributes:
+        return Markup.escape(text)
+    tags = Markup(" ").join(Markup('{}="{}"').format(Markup(k), v) for k, v in attributes.items())
+    return Markup("<span {}>{}</span>").format(tags, text)
+
+
+@dataclass(frozen=True)
+class ClinicText:
+    """The clinic's details as a document in one language prints them (see `isolated`): in the
+    clinic's language, and the phone and website left to right whatever the document's direction."""
+
+    name: Markup
+    phone: Markup
+    website: Markup
+    address: Markup
+    is_empty: bool
+
+    def values(self) -> dict[str, Markup]:
+        """Placeholder values: `{clinic_name}`, `{clinic_phone}`, ..."""
+        return {f"clinic_{name}": getattr(self, name) for name in FIELDS}
+
+
+def clinic_text(clinic: Clinic, doc_lang: Language) -> ClinicText:
+    written = language(clinic.language)
+
+    def run(value: str, direction: str | None = None) -> Markup:
+        return isolated(value, written, doc_lang, direction) if value else Markup("")
+
+    return ClinicText(
+        name=run(clinic.name),
+        phone=run(clinic.phone, "ltr"),
+        website=run(clinic.website, "ltr"),
+        address=run(clinic.address),
+        is_empty=clinic.is_empty,
+    )
 
 
 @dataclass(frozen=True)
@@ -105,11 +157,8 @@ class Templates:
         lang = translator.lang
 
         def foreign(text: str) -> Markup:
-            """English text inside a translation, tagged so a screen reader switches voice."""
-            if lang.code == SOURCE_LANGUAGE:
-                return Markup.escape(text)
-            # dir="ltr" isolates English inside right-to-left text, so its words keep their order.
-            return Markup('<span lang="{}" dir="ltr">{}</span>').format(SOURCE_LANGUAGE, text)
+            """English text inside a translation (see `isolated`)."""
+            return isolated(text, language(SOURCE_LANGUAGE), lang)
 
         # One paragraph, citations separated by semicolons: a list would cost lines the page lacks.
         citations = Markup("; ").join(
@@ -126,6 +175,10 @@ class Templates:
             prefix=prefix,
         )
 
+    def clinic_values(self, clinic: Clinic, lang: Language) -> dict[str, Markup]:
+        """The `{clinic_*}` placeholder values for content in `lang` (see `clinic_text`)."""
+        return clinic_text(clinic, lang).values()
+
     def document(
         self, template: str, translator: Translator, producer: str, clinic: Clinic, **context: Any
     ) -> str:
@@ -137,7 +190,7 @@ class Templates:
         return self.env.get_template(template).render(
             lang=lang,
             producer=producer,
-            clinic=clinic,
+            clinic=clinic_text(clinic, lang),
             gettext=translator,
             _=translator,
             **context,
@@ -149,22 +202,25 @@ class Templates:
         translator: Translator,
         font: PreparedFont | None,
         style: StyleOptions,
-        english: PreparedFont | None = None,
+        foreign: Mapping[str, PreparedFont] = {},
     ) -> str:
         """The print stylesheet; with `font=None` it is rendered only to learn the words it prints
-        (the page footer), which the font must cover before it can be chosen. `english` is the font
-        of the English parts of a bilingual handout (`.english`), when it differs from `font`."""
+        (the page footer), which the font must cover before it can be chosen. `foreign` is the font
+        of each other language the document holds text in, by language tag (English citations and
+        titles, the English parts of a bilingual handout, the clinic's details): Latin inside
+        Arabic is then drawn in the project's Latin face, not in Amiri's serif Latin."""
         size = SIZES[style.size]
 
         def page_footer(pattern: Markup) -> Markup:
             return Markup(footer_content(pattern.striptags(), lang.counter_style))
 
-        faces = [f.font_face_css() for f in dict.fromkeys((font, english)) if f is not None]
+        others = {tag: f for tag, f in foreign.items() if f != font and tag != lang.tag}
+        faces = [f.font_face_css() for f in dict.fromkeys((font, *others.values())) if f is not None]
         template = self.env.get_template(STYLESHEET_TEMPLATE)
         return template.render(
             font_faces=Markup("\n".join(faces)),
             font_family=font.css_family if font else "serif",
-            english_family=english.css_family if english else None,
+            foreign_families={tag: f.css_family for tag, f in others.items()},
             counter_style=lang.counter_style,
             paper=style.paper,
             body_size=size.body,

@@ -145,7 +145,16 @@ def test_a_bad_clinic_profile_is_one_clear_line(mini, capsys) -> None:
     (mini.root / "clinic.yaml").write_text("name: Riverside\nfax: 555\n", encoding="utf-8")
     assert build(mini) == 1
     assert capsys.readouterr().err.strip() == (
-        "clinic.yaml:2: fax: unknown key 'fax' (allowed: address, name, paper, phone, website)"
+        "clinic.yaml:2: fax: unknown key 'fax' (allowed: address, language, name, paper, phone, website)"
+    )
+
+
+def test_a_clinic_language_babel_does_not_know_is_one_clear_line(mini, capsys) -> None:
+    (mini.root / "clinic.yaml").write_text("name: Riverside\nlanguage: klingon\n", encoding="utf-8")
+    assert build(mini) == 1
+    assert capsys.readouterr().err.strip() == (
+        "clinic.yaml:2: language: unknown language code 'klingon': use a code Babel knows, such as "
+        "es, fr, vi, zh_Hans (the language the clinic's name and address are written in)"
     )
 
 
