@@ -1,7 +1,9 @@
 """Audit built PDFs against GUIDELINES.md: what a low-vision reader and a screen reader will meet.
 
 Each check reads the PDF as a reader's software does (pikepdf for structure, pdfplumber for the
-characters on the page) and returns problems as `file: page N: problem`. `python build_pdfs.py check
+characters on the page) and returns problems as `file: page N: problem`. Beside them, an independent
+PDF/UA-1 validator judges the file: `page-validation` (the Rust validator `page`, which passes the
+veraPDF corpus), so the project does not only grade its own homework. `python build_pdfs.py check
 --pdfs dist/` runs them all; the test suite shows each one failing on a deliberately broken PDF.
 """
 
@@ -12,6 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from importlib.metadata import version
 from itertools import pairwise
 from pathlib import Path
 
@@ -89,6 +92,8 @@ class Audit:
     problems: list[PdfProblem] = field(default_factory=list)
     smallest: Glyph | None = None
     faintest: Glyph | None = None
+    #: How many rules of PDF/UA-1 the validator found broken (its problems are in `problems` too).
+    validator_failures: int = 0
 
 
 Check = Callable[[OpenPdf, Expectations], Iterator[PdfProblem]]
@@ -378,6 +383,25 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
+#: The validator's name in reports, with its version: its rules change from one version to another.
+VALIDATOR = f"page-validation {version('page-validation')}"
+
+
+def validate_pdf_ua(path: Path) -> list[PdfProblem]:
+    """What the independent validator finds against PDF/UA-1 (ISO 14289-1), one problem per rule
+    broken, each with the validator's rule id (`PDFUA1-FONT-UNICODE-MAPPING-001`)."""
+    import page  # page-validation
+
+    try:
+        report = page.validate_pdf(path, profile="ua1")
+    except page.PageError as exc:
+        return [PdfProblem(path, None, f"PDF/UA-1 ({VALIDATOR}) cannot read the file: {exc}")]
+    return [
+        PdfProblem(path, None, f"PDF/UA-1 {failure.rule_id} ({VALIDATOR}): {failure.message}")
+        for failure in report.failures
+    ]
+
+
 def audit_pdf(path: Path, expect: Expectations | None = None) -> Audit:
     """Every problem of one PDF, and its extremes; an unreadable file is one problem, not a crash."""
     expect = expect or Expectations()
@@ -391,6 +415,10 @@ def audit_pdf(path: Path, expect: Expectations | None = None) -> Audit:
                 audit.faintest = min(doc.glyphs, key=lambda g: g.contrast)
     except (pikepdf.PdfError, OSError) as exc:
         audit.problems = [PdfProblem(path, None, f"cannot read the PDF: {exc}")]
+        return audit
+    validator = validate_pdf_ua(path)
+    audit.problems += validator
+    audit.validator_failures = len(validator)
     return audit
 
 

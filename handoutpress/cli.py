@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import sys
 import tempfile
@@ -327,16 +328,26 @@ def cmd_check(project: Project, args: argparse.Namespace) -> None:
         if not pdfs:
             print(f"error: no PDFs under {args.pdfs}: build them first", file=sys.stderr)
             raise Failed(1)
-        from handoutpress.checks import audit_pdf, expectations_for  # pdfplumber, pikepdf, pdfium
+        from handoutpress.checks import (  # pdfplumber, pikepdf, pdfium, page-validation
+            VALIDATOR,
+            audit_pdf,
+            expectations_for,
+        )
 
         expectations = [expectations_for(pdf, args.paper) for pdf in pdfs]
-        with ProcessPoolExecutor(max_workers=args.jobs or os.cpu_count() or 1) as pool:
+        # Workers from a fresh process, not forked from this one: the validator runs threads of its
+        # own, and a process forked after it has validated a file waits forever on their locks.
+        workers = args.jobs or os.cpu_count() or 1
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             audits = list(pool.map(audit_pdf, pdfs, expectations))
         for audit in audits:
             for problem in audit.problems:
                 print(problem, file=sys.stderr)
                 errors += 1
         print(f"checked {len(pdfs)} PDFs: {errors} problems")
+        failing = sum(1 for audit in audits if audit.validator_failures)
+        print(f"PDF/UA-1 as {VALIDATOR} judges it: {failing} of {len(pdfs)} PDFs fail")
         smallest = [(a.smallest.size, a) for a in audits if a.smallest]
         faintest = [(a.faintest.contrast, a) for a in audits if a.faintest]
         if smallest and faintest:

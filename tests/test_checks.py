@@ -135,3 +135,27 @@ def test_check_command_reports_the_smallest_text_and_lowest_contrast(tmp_path, c
     out = capsys.readouterr().out
     assert f"smallest text: 18.0 pt ({tmp_path / 'broken.pdf'} page 1)" in out
     assert f"lowest contrast: 7.00:1 ({tmp_path / 'broken.pdf'} page 1)" in out
+
+
+def test_the_check_command_reports_what_the_pdf_ua_validator_finds(good_pdf, tmp_path, capsys) -> None:
+    """An empty destination in a ToUnicode map (`<0003> <>`, what WeasyPrint wrote for the glyphs
+    of Devanagari clusters) is malformed for PDF/UA-1: `page-validation` says so, and the audit
+    reports it beside its own findings."""
+    import re
+
+    broken = tmp_path / "broken" / "empty-map.pdf"
+    broken.parent.mkdir()
+    with pikepdf.open(good_pdf) as pdf:
+        font = next(iter(pdf.pages[0].Resources.Font.values()))
+        head, mappings = font.ToUnicode.read_bytes().split(b"beginbfchar", 1)
+        emptied, count = re.subn(rb"(<[0-9a-f]{4}> )<[0-9a-f]+>", rb"\1<>", mappings, count=1)
+        assert count == 1
+        font.ToUnicode.write(head + b"beginbfchar" + emptied)
+        pdf.save(broken)
+    assert main(["check", "--pdfs", str(broken.parent), "--jobs", "1"]) == 1
+    captured = capsys.readouterr()
+    assert "PDFUA1-FONT-UNICODE-MAPPING-001" in captured.err
+    assert "malformed ToUnicode CMap" in captured.err
+    assert "PDF/UA-1 as page-validation 0.11.0 judges it: 1 of 1 PDFs fail" in captured.out
+    assert main(["check", "--pdfs", str(good_pdf.parent), "--jobs", "1"]) == 0
+    assert "judges it: 0 of 2 PDFs fail" in capsys.readouterr().out  # the handout and its booklet
