@@ -11,7 +11,10 @@ BIN := $(VENV)/bin
 # gettext: GNU msgfmt, which the tests run over every catalog (the standard tools must accept them).
 # chromium: the tests open the index page and the web pages in a real browser (through Playwright,
 # which is told to use this one: `playwright install` downloads a browser, and that is not allowed).
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext chromium
+# mupdf-tools, ghostscript: the tests draw the PDFs with MuPDF and Ghostscript beside pdfium, as
+# viewers, printer drivers and print servers do (a font one of them draws wrong fails the suite).
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext chromium \
+	mupdf-tools ghostscript
 
 .PHONY: pdfs test setup system lint clean
 

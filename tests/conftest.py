@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 import shutil
 import socket
 from collections.abc import Iterator
@@ -101,6 +103,27 @@ def mini_es(mini: Project) -> Project:
     """The mini project with a complete Spanish catalog."""
     add_language(mini, "es", MINI_SPANISH)
     return mini
+
+
+def makefile_variants() -> list[str]:
+    """The options `make pdfs` passes to the build (VARIANTS in the Makefile), read from the Makefile
+    itself, so the tests build what a user's `make pdfs` builds."""
+    found = re.search(r"^VARIANTS\s*:?=(.*)$", (REPO / "Makefile").read_text(), re.MULTILINE)
+    assert found, "the Makefile has no VARIANTS line"
+    return shlex.split(found.group(1))
+
+
+@pytest.fixture(scope="session")
+def make_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What `make pdfs` builds: every handout in every language in every variant of the Makefile,
+    booklets and bilingual handouts too, built once per test run from a copy of the project's
+    content, templates and catalogs, so that its build cache is in pytest's tmp as well."""
+    root = tmp_path_factory.mktemp("make-pdfs") / "project"
+    for folder in ("handouts", "locales", "templates"):
+        shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("*.mo"))
+    out = root / "dist"
+    assert main(["--root", str(root), "build", "--out", str(out), *makefile_variants()]) == 0
+    return out
 
 
 @pytest.fixture(scope="session")

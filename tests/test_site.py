@@ -18,6 +18,7 @@ import pytest
 
 from handoutpress.cli import main
 
+from .accessibility import TAGS, axe_rules, axe_version, axe_violations
 from .conftest import MINI_ARABIC, MINI_SPANISH, add_language, make_mini
 
 
@@ -183,3 +184,100 @@ def test_index_screenshot(site, page, tmp_path) -> None:
     shot = tmp_path / "index.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
+
+
+def _rendered(browser, scheme: str = "light"):
+    return browser.new_context(viewport={"width": 1024, "height": 800}, color_scheme=scheme)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_index_and_every_web_page_pass_axe_core(site, browser, scheme) -> None:
+    """WCAG 2.0, 2.1 and 2.2 at A and AA, and axe's best practices, in the light and dark themes
+    (the screen stylesheet follows the reader's setting): not one violation."""
+    context = _rendered(browser, scheme)
+    try:
+        page = context.new_page()
+        found = {}
+        for path in sorted(site.rglob("*.html")):
+            page.goto(path.as_uri())
+            if violations := axe_violations(page):
+                found[path.relative_to(site).as_posix()] = violations
+    finally:
+        context.close()
+    assert found == {}
+
+
+def test_the_shipped_index_and_a_web_page_in_each_language_pass_axe_core(make_pdfs, browser) -> None:
+    """The same over what `make pdfs` builds from the real content: its index (every handout in
+    every language) and the first web page of each language."""
+    context = _rendered(browser)
+    try:
+        page = context.new_page()
+        pages = [
+            make_pdfs / "index.html",
+            *(
+                sorted(d.glob("*.html"))[0]
+                for d in sorted(make_pdfs.iterdir())
+                if d.is_dir() and any(d.glob("*.html"))
+            ),
+        ]
+        assert len(pages) > 8
+        found = {}
+        for path in pages:
+            page.goto(path.as_uri())
+            if violations := axe_violations(page):
+                found[path.relative_to(make_pdfs).as_posix()] = violations
+    finally:
+        context.close()
+    assert found == {}
+
+
+def test_the_axe_core_in_use_knows_every_tag_asked_for_and_finds_violations(page) -> None:
+    page.set_content('<!DOCTYPE html><html lang="en"><title>t</title><main><h1>x</h1></main></html>')
+    assert all(axe_rules(page, tag) for tag in TAGS), axe_version(page)
+    assert "target-size" in axe_rules(page, "wcag22aa")  # a WCAG 2.2 rule (2.5.8)
+    assert axe_violations(page) == []
+    page.set_content('<!DOCTYPE html><html><title>t</title><main><img src="x.png"></main></html>')
+    found = {line.split(" ")[0] for line in axe_violations(page)}
+    assert {"html-has-lang", "image-alt"} <= found
+
+
+def link_names(page) -> list[tuple[str, str]]:
+    """(accessible name, absolute URL) of every link on the page, as Chrome's accessibility tree
+    gives them to a screen reader (its list of links reads these names)."""
+    cdp = page.context.new_cdp_session(page)
+    found = []
+    for node in cdp.send("Accessibility.getFullAXTree")["nodes"]:
+        if node.get("ignored") or node.get("role", {}).get("value") != "link":
+            continue
+        target = cdp.send("DOM.resolveNode", {"backendNodeId": node["backendDOMNodeId"]})
+        call = {
+            "objectId": target["object"]["objectId"],
+            "functionDeclaration": "function () { return this.href; }",
+            "returnByValue": True,
+        }
+        href = cdp.send("Runtime.callFunctionOn", call)["result"]["value"]
+        found.append((node["name"]["value"], href))
+    return found
+
+
+def test_every_link_of_the_index_says_which_file_it_opens(make_pdfs, site, page) -> None:
+    """WCAG 2.4.9 (link purpose from the link alone): no two links share a name and open different
+    files, on the index of the real content; and a link's name says handout, language and format."""
+    for index in (make_pdfs / "index.html", site / "index.html"):
+        page.goto(index.as_uri())
+        links = link_names(page)
+        assert len(links) > 20
+        targets: dict[str, set[str]] = {}
+        for name, href in links:
+            targets.setdefault(" ".join(name.split()), set()).add(href)
+        assert {name: hrefs for name, hrefs in targets.items() if len(hrefs) > 1} == {}
+    # Chrome puts a space between the visible words and the hidden ones (a box of their own).
+    names = {
+        href.rsplit("/dist/", 1)[-1]: " ".join(name.split()).replace(" :", ":")
+        for name, href in link_names(page)
+    }
+    assert names["es/sample.pdf"] == "Letra grande: Folleto de muestra, Español, PDF"
+    assert names["es/sample.html"].endswith(": Folleto de muestra, Español")
+    assert names["ar/booklet.pdf"].endswith(", العربية, PDF")
+    assert "Folleto de muestra" in names["es/sample.bilingual.pdf"]
