@@ -1,0 +1,396 @@
+"""The live preview's engine: one language's handouts, kept drawn while their sources change.
+
+`serve` (handoutpress.serve) asks for a refresh whenever a watched file is saved. A refresh first reads
+every input again: the content, the clinic profile, the language's catalog with its fuzzy guesses.
+They are small, and reading them all takes tens of milliseconds. It also refuses what the build
+refuses (`plan_languages`, `prove_printable`). The build engine's job keys (`JobKeys`), plus the fuzzy
+guesses that a build leaves out, then say which handouts changed, and only those are drawn again:
+their web pages first (milliseconds), then their PDFs, those open in a browser first. One
+MarkingRenderer lives for the whole session, so fonts, templates and WeasyPrint stay warm.
+
+When an input is broken (a catalog syntax error, bad YAML, a character no font has), nothing is
+drawn. The files of the last good refresh stay, and the error lines are kept for the pages to show.
+Files are written atomically into the preview's own folder, never into `dist/`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import jinja2
+
+from handoutpress.booklet import check_names
+from handoutpress.build import (
+    HandoutBuilder,
+    Job,
+    JobKeys,
+    LanguagePlan,
+    Project,
+    plan_languages,
+    prove_printable,
+    remove_partial_files,
+    template_messages,
+)
+from handoutpress.catalogs import CatalogError, catalog_path, read_catalog
+from handoutpress.clinic import Clinic
+from handoutpress.content import Collection, ContentError, Handout, display_path, load_collection
+from handoutpress.files import os_error_line, write_atomic, write_if_changed
+from handoutpress.fonts import FontError
+from handoutpress.locales import SOURCE_LANGUAGE, UnknownLanguage, language
+from handoutpress.marking import MarkingRenderer, MarkingTranslator, fuzzy_guesses
+from handoutpress.preview import PREVIEW_DPI, page_images
+from handoutpress.site import STYLESHEET, english_font, language_font, screen_stylesheet
+from handoutpress.styles import StyleOptions
+from handoutpress.translate import Translator
+
+#: The print a preview draws unless asked for another.
+STANDARD = StyleOptions()
+
+
+@dataclass(frozen=True)
+class View:
+    """What the preview shows of one handout: its title and what is left to translate in it, and
+    the files last drawn for it (an empty hash: not drawn yet)."""
+
+    id: str
+    title: str
+    untranslated: int = 0
+    fuzzy: int = 0
+    page_key: str = ""
+    page_sha: str = ""
+    pdf_key: str = ""
+    pdf_sha: str = ""
+    pages: int = 0
+    #: Why this handout could not be drawn (the other handouts still were).
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The preview's state at one moment, for a page and its reload signal."""
+
+    version: int
+    lang_code: str
+    views: tuple[View, ...]
+    #: Broken inputs: one line each (file:line: what to do); nothing is drawn until they are fixed.
+    errors: tuple[str, ...]
+    stylesheet_sha: str
+    busy: bool
+
+    def view(self, handout: str) -> View | None:
+        return next((v for v in self.views if v.id == handout), None)
+
+
+@dataclass
+class Inputs:
+    """Everything a refresh draws from, read afresh."""
+
+    collection: Collection
+    clinic: Clinic
+    plan: LanguagePlan
+    guesses: dict[str, str]
+    handouts: list[Handout]
+    template_msgids: frozenset[str]
+    style: StyleOptions
+
+
+class MarkingBuilder(HandoutBuilder):
+    """The build's HandoutBuilder, with strings not yet translated marked (handoutpress.marking)."""
+
+    def __init__(self, project: Project, inputs: Inputs, renderer: MarkingRenderer):
+        super().__init__(project, inputs.collection, inputs.clinic, True, renderer)
+        self.guesses = inputs.guesses
+
+    def translator(self, plan: LanguagePlan) -> Translator:
+        if plan.code == SOURCE_LANGUAGE:
+            return super().translator(plan)
+        return MarkingTranslator(language(plan.code), plan.translations, self.guesses)
+
+
+#: Errors of the inputs that a person fixes in a file; anything else is a bug in the program.
+INPUT_ERRORS = (
+    ContentError,
+    CatalogError,
+    UnknownLanguage,
+    FontError,
+    jinja2.TemplateError,
+    ValueError,
+    KeyError,
+    OSError,
+)
+
+
+def error_lines(exc: BaseException, root: Path) -> list[str]:
+    """One line per problem, `file:line: what to do` wherever the error knows its place."""
+    if isinstance(exc, ContentError):
+        return [str(problem) for problem in exc.problems]
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = display_path(Path(exc.filename), root) if exc.filename else exc.name or "template"
+        return [f"{where}:{exc.lineno}: template syntax error: {exc.message}"]
+    if isinstance(exc, OSError):
+        return [os_error_line(exc)]
+    if isinstance(exc, KeyError) and exc.args:
+        return [str(exc.args[0])]
+    return [str(exc)]
+
+
+class LivePreview:
+    """One language's handouts drawn into `out_dir`, with marks, refreshed on request.
+
+    `refresh` runs in one thread (the renderer is not shared); `snapshot`, `wait` and
+    `pictures` may be called from any thread (the web server's)."""
+
+    def __init__(
+        self,
+        project: Project,
+        code: str,
+        out_dir: Path,
+        clinic: Callable[[], Clinic],
+        style: StyleOptions = STANDARD,
+        paper: str | None = None,
+        handouts: Sequence[str] = (),
+        log: Callable[[str], None] = print,
+    ):
+        self.project = project
+        self.lang = language(code)
+        self.out_dir = out_dir
+        self.folder = out_dir / self.lang.tag
+        self.load_clinic = clinic
+        self.style = style
+        #: The paper asked for on the command line; else the clinic profile's (which may change).
+        self.paper = paper
+        self.handout_ids = list(handouts)
+        self.log = log
+        #: Handouts whose pages are open in a browser, counted by the server: drawn first.
+        self.watched: Counter[str] = Counter()
+        self._state = threading.Condition()
+        self._views: dict[str, View] = {}
+        self._errors: tuple[str, ...] = ()
+        self._stylesheet_sha = ""
+        self._version = 0
+        self._busy = True
+        self._requested = threading.Event()
+        self._requested.set()  # the first refresh draws everything
+        self._stopping = threading.Event()
+        self._pictures_lock = threading.Lock()
+        self._pictures: dict[str, str] = {}  # handout -> the PDF hash its pictures were made from
+        self._renderer: MarkingRenderer | None = None
+        self._last_lines: tuple[str, ...] = ()
+
+    # -- read by the server ---------------------------------------------------------------------
+
+    def snapshot(self) -> Snapshot:
+        with self._state:
+            return Snapshot(
+                self._version,
+                self.lang.code,
+                tuple(self._views.values()),
+                self._errors,
+                self._stylesheet_sha,
+                self._busy,
+            )
+
+    def wait(self, version: int, timeout: float) -> int:
+        """Block until the state is newer than `version`, the preview stops, or `timeout` seconds
+        pass; the version then."""
+        with self._state:
+            self._state.wait_for(lambda: self._version != version or self._stopping.is_set(), timeout)
+            return self._version
+
+    def pictures(self, handout: str) -> list[Path]:
+        """The pictures of the handout's PDF pages (`<id>-page-N.png`), made from the PDF now on
+        disk the first time they are asked for after it was drawn."""
+        view = self.snapshot().view(handout)
+        if view is None or not view.pdf_sha:
+            return []
+        paths = [self.folder / f"{handout}-page-{n}.png" for n in range(1, view.pages + 1)]
+        with self._pictures_lock:  # PDFium is not drawn from two threads at once
+            if self._pictures.get(handout) != view.pdf_sha or not all(p.is_file() for p in paths):
+                pdf = (self.folder / f"{handout}.pdf").read_bytes()
+                for path, png in zip(paths, page_images(pdf, PREVIEW_DPI), strict=False):
+                    write_atomic(path, png)
+                self._pictures[handout] = hashlib.sha256(pdf).hexdigest()
+        return paths
+
+    # -- driven by the watcher ------------------------------------------------------------------
+
+    def request(self) -> None:
+        """A watched file changed: refresh as soon as the current drawing allows."""
+        self._requested.set()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._requested.set()
+        with self._state:
+            self._state.notify_all()
+
+    def run(self) -> None:
+        """Refresh whenever asked, until `stop`; the one thread that draws."""
+        remove_partial_files(self.out_dir)
+        while not self._stopping.is_set():
+            if self._requested.wait(timeout=1.0) and not self._stopping.is_set():
+                self._requested.clear()
+                self.refresh()
+
+    # -- the work -------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Read the inputs, then draw what changed: web pages, the stylesheet, then PDFs. Stops
+        between two PDFs when another change is asked for: that one starts over with newer files."""
+        self._set(busy=True)
+        try:
+            inputs = self._read_inputs()
+        except INPUT_ERRORS as exc:
+            self._fail(error_lines(exc, self.project.root))
+            return
+        if self._renderer is None:
+            self._renderer = MarkingRenderer(self.project.templates_dir, self.project.cache_dir)
+        builder = MarkingBuilder(self.project, inputs, self._renderer)
+        keys = JobKeys(self.project, inputs.collection, inputs.clinic, inputs.template_msgids)
+        wanted = {h.id: self._key(keys, inputs, h) for h in inputs.handouts}
+        self._set(errors=(), views=self._views_for(inputs))
+        self._report_errors(())
+        for handout in inputs.handouts:
+            if self._views[handout.id].page_key != wanted[handout.id]:
+                self._draw_page(builder, inputs, handout, wanted[handout.id])
+        self._draw_stylesheet(inputs)
+        stale = [h for h in inputs.handouts if self._views[h.id].pdf_key != wanted[h.id]]
+        for handout in sorted(stale, key=lambda h: -self.watched[h.id]):
+            if self._requested.is_set():
+                return  # a newer save: the next refresh draws from it
+            self._draw_pdf(builder, inputs, handout, wanted[handout.id])
+        self._set(busy=False)
+
+    def _read_inputs(self) -> Inputs:
+        project = self.project
+        collection = load_collection(project.handouts_dir, project.root)
+        check_names(collection)
+        ids = self.handout_ids or [h.id for h in collection.handouts]
+        handouts = [collection.handout(h) for h in ids]
+        clinic = self.load_clinic()
+        plan = plan_languages(project, [self.lang.code], allow_incomplete=True)[0][0]
+        guesses: dict[str, str] = {}
+        if plan.code != SOURCE_LANGUAGE:
+            prove_printable(project, plan.code)  # what the build refuses to draw, with its line
+            po = catalog_path(project.locales_dir, plan.code)
+            guesses = fuzzy_guesses(read_catalog(po, display_path(po, project.root)))
+        paper = self.paper or clinic.paper or self.style.paper
+        style = replace(self.style, paper=paper)
+        return Inputs(collection, clinic, plan, guesses, handouts, template_messages(project), style)
+
+    def _key(self, keys: JobKeys, inputs: Inputs, handout: Handout) -> str:
+        """The build's key of the handout's job, and the fuzzy guesses it shows (a build prints
+        none, so its key leaves them out)."""
+        key = keys.key(Job(handout.id, self.lang.code, inputs.style), inputs.plan)
+        msgids = sorted({t.msgid for t in handout.texts()} | inputs.template_msgids)
+        guesses = [(m, inputs.guesses[m]) for m in msgids if m in inputs.guesses]
+        return hashlib.sha256(repr((key, guesses)).encode()).hexdigest()
+
+    def _views_for(self, inputs: Inputs) -> dict[str, View]:
+        """The handouts to show, in order, with their titles and counts; their files as drawn."""
+        translator = Translator(self.lang, inputs.plan.translations, allow_incomplete=True)
+        views = {}
+        for handout in inputs.handouts:
+            old = self._views.get(handout.id, View(handout.id, ""))
+            msgids = {t.msgid for t in handout.texts()}
+            left = [m for m in msgids if m not in inputs.plan.translations]
+            fuzzy = sum(m in inputs.guesses for m in left)
+            views[handout.id] = replace(
+                old,
+                title=translator.text(handout.title.msgid).striptags(),
+                untranslated=0 if self.lang.code == SOURCE_LANGUAGE else len(left) - fuzzy,
+                fuzzy=fuzzy,
+            )
+        return views
+
+    def _draw_page(self, builder: HandoutBuilder, inputs: Inputs, handout: Handout, key: str) -> None:
+        started = time.perf_counter()
+        try:
+            html = builder.render_page(handout, inputs.plan).encode()
+            write_atomic(self.folder / f"{handout.id}.html", html)
+        except INPUT_ERRORS as exc:
+            self._fail_one(handout.id, exc)
+            return
+        sha = hashlib.sha256(html).hexdigest()
+        self._update(handout.id, page_key=key, page_sha=sha, error="")
+        self.log(f"drew    {self.lang.tag}/{handout.id}.html in {time.perf_counter() - started:.2f} s")
+
+    def _draw_pdf(self, builder: HandoutBuilder, inputs: Inputs, handout: Handout, key: str) -> None:
+        started = time.perf_counter()
+        try:
+            rendered = builder.render(handout, inputs.plan, inputs.style)
+            write_atomic(self.folder / f"{handout.id}.pdf", rendered.data)
+        except INPUT_ERRORS as exc:
+            self._fail_one(handout.id, exc)
+            return
+        sha = hashlib.sha256(rendered.data).hexdigest()
+        self._update(handout.id, pdf_key=key, pdf_sha=sha, pages=rendered.pages, error="")
+        seconds = time.perf_counter() - started
+        self.log(f"drew    {self.lang.tag}/{handout.id}.pdf ({rendered.pages} pages) in {seconds:.2f} s")
+
+    def _draw_stylesheet(self, inputs: Inputs) -> None:
+        """`site.css` and its fonts, as the build writes them for this language."""
+        try:
+            english = english_font(self.project, inputs.collection, inputs.clinic)
+            fonts = [(english, language(SOURCE_LANGUAGE))]
+            if self.lang.code != SOURCE_LANGUAGE:
+                font = language_font(self.project, inputs.collection, inputs.plan, inputs.clinic)
+                fonts.append((font, self.lang))
+            assert self._renderer is not None
+            files = screen_stylesheet(self._renderer, fonts, self.out_dir)
+            for path, data in files.items():
+                write_if_changed(path, data)
+        except INPUT_ERRORS as exc:
+            self._fail(error_lines(exc, self.project.root))
+            return
+        sha = hashlib.sha256(files[self.out_dir / STYLESHEET]).hexdigest()
+        self._set(stylesheet_sha=sha)
+
+    # -- state changes: each one wakes every page waiting for its reload signal ------------------
+
+    def _set(self, **changes: object) -> None:
+        with self._state:
+            if "views" in changes:
+                self._views = changes["views"]  # type: ignore[assignment]
+            if "errors" in changes:
+                self._errors = changes["errors"]  # type: ignore[assignment]
+            if "stylesheet_sha" in changes:
+                self._stylesheet_sha = changes["stylesheet_sha"]  # type: ignore[assignment]
+            if "busy" in changes:
+                self._busy = bool(changes["busy"])
+            self._version += 1
+            self._state.notify_all()
+
+    def _update(self, handout: str, **changes: object) -> None:
+        with self._state:
+            self._views[handout] = replace(self._views[handout], **changes)  # type: ignore[arg-type]
+            self._version += 1
+            self._state.notify_all()
+
+    def _fail(self, lines: Iterable[str]) -> None:
+        """Broken inputs: keep the last good files and show the lines."""
+        lines = tuple(lines)
+        self._set(errors=lines, busy=False)
+        self._report_errors(lines)
+
+    def _fail_one(self, handout: str, exc: BaseException) -> None:
+        """One handout cannot be drawn: keep its last good files and show why on its pages."""
+        line = "; ".join(error_lines(exc, self.project.root))
+        if self._views[handout].error != line:
+            self.log(f"error   {self.lang.tag}/{handout}: {line}")
+        self._update(handout, error=line)
+
+    def _report_errors(self, lines: tuple[str, ...]) -> None:
+        """Print the error lines on the terminal once, when they change."""
+        if lines != self._last_lines:
+            for line in lines:
+                self.log(f"error   {line}")
+            if not lines and self._last_lines:
+                self.log("fixed   the preview is drawn again")
+            self._last_lines = lines
