@@ -15,6 +15,7 @@ Files are written atomically into the preview's own folder, never into `dist/`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 import time
@@ -241,8 +242,9 @@ class LivePreview:
     # -- the work -------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Read the inputs, then draw what changed: web pages, the stylesheet, then PDFs. Stops
-        between two PDFs when another change is asked for: that one starts over with newer files."""
+        """Read the inputs, then draw what changed. What is open in a browser comes first: its web
+        page, the stylesheet, its PDF; then the other web pages, then the other PDFs. Stops
+        between two drawings when another save comes in: the next refresh starts from it."""
         self._set(busy=True)
         try:
             inputs = self._read_inputs()
@@ -256,15 +258,19 @@ class LivePreview:
         wanted = {h.id: self._key(keys, inputs, h) for h in inputs.handouts}
         self._set(errors=(), views=self._views_for(inputs))
         self._report_errors(())
-        for handout in inputs.handouts:
-            if self._views[handout.id].page_key != wanted[handout.id]:
-                self._draw_page(builder, inputs, handout, wanted[handout.id])
-        self._draw_stylesheet(inputs)
-        stale = [h for h in inputs.handouts if self._views[h.id].pdf_key != wanted[h.id]]
-        for handout in sorted(stale, key=lambda h: -self.watched[h.id]):
+        shown = [h for h in inputs.handouts if self.watched[h.id]]
+        others = [h for h in inputs.handouts if not self.watched[h.id]]
+        steps: list[Callable[[], None]] = [
+            *(functools.partial(self._draw_page, builder, inputs, h, wanted[h.id]) for h in shown),
+            functools.partial(self._draw_stylesheet, inputs),
+            *(functools.partial(self._draw_pdf, builder, inputs, h, wanted[h.id]) for h in shown),
+            *(functools.partial(self._draw_page, builder, inputs, h, wanted[h.id]) for h in others),
+            *(functools.partial(self._draw_pdf, builder, inputs, h, wanted[h.id]) for h in others),
+        ]
+        for step in steps:
             if self._requested.is_set():
                 return  # a newer save: the next refresh draws from it
-            self._draw_pdf(builder, inputs, handout, wanted[handout.id])
+            step()
         self._set(busy=False)
 
     def _read_inputs(self) -> Inputs:
@@ -310,6 +316,8 @@ class LivePreview:
         return views
 
     def _draw_page(self, builder: HandoutBuilder, inputs: Inputs, handout: Handout, key: str) -> None:
+        if self._views[handout.id].page_key == key:
+            return
         started = time.perf_counter()
         try:
             html = builder.render_page(handout, inputs.plan).encode()
@@ -322,6 +330,8 @@ class LivePreview:
         self.log(f"drew    {self.lang.tag}/{handout.id}.html in {time.perf_counter() - started:.2f} s")
 
     def _draw_pdf(self, builder: HandoutBuilder, inputs: Inputs, handout: Handout, key: str) -> None:
+        if self._views[handout.id].pdf_key == key:
+            return
         started = time.perf_counter()
         try:
             rendered = builder.render(handout, inputs.plan, inputs.style)

@@ -14,6 +14,7 @@ script. Broken inputs are shown at the top of every page, one line each, over th
 
 from __future__ import annotations
 
+import hashlib
 import http.server
 import signal
 import threading
@@ -124,7 +125,7 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         data = file.read_bytes()
         if handout:
             return self._html(served_page(data.decode("utf-8"), path, snapshot, handout), body)
-        return self._send(200, data, TYPES.get(file.suffix, "application/octet-stream"), body)
+        return self._send(200, data, TYPES[file.suffix], body, cache=True)
 
     def _file(self, path: str) -> Path | None:
         """The file of the preview's folder that `path` names, or None: no `..`, no hidden file,
@@ -194,11 +195,22 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
     def _not_found(self, body: bool) -> None:
         self._send(404, b"not found\n", "text/plain; charset=utf-8", body)
 
-    def _send(self, status: int, data: bytes, content_type: str, body: bool) -> None:
+    def _send(
+        self, status: int, data: bytes, content_type: str, body: bool, cache: bool = False
+    ) -> None:
+        """Send a response. Pages are never kept by the browser (each shows the state of the
+        moment); with `cache`, a file is kept and asked for again at each reload, and is sent
+        again only when it changed: the fonts of a page are not fetched at every reload."""
+        tag = f'"{hashlib.sha256(data).hexdigest()[:32]}"' if cache else None
+        if tag and self.headers.get("If-None-Match") == tag:
+            status, data = 304, b""
         self.send_response(status)
-        self.send_header("Content-Type", content_type)
+        if status != 304:
+            self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
-        self.send_header("Cache-Control", "no-store")
+        self.send_header("Cache-Control", "no-cache" if tag else "no-store")
+        if tag:
+            self.send_header("ETag", tag)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Content-Security-Policy", POLICY)
         self.end_headers()
