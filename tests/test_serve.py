@@ -244,6 +244,7 @@ def test_the_page_in_a_browser_reloads_itself_with_the_new_words(mini_es, browse
             expect(heading).to_have_text("Parte número uno", timeout=PATIENCE * 1000)
             image = pictures.locator("img").first
             expect(image).not_to_have_attribute("src", before, timeout=PATIENCE * 1000)
+            pictures.wait_for_load_state("load")  # the reloaded page's pictures are in
             assert image.evaluate("img => img.complete && img.naturalWidth > 500")  # a page drawn
         finally:
             context.close()
@@ -492,3 +493,25 @@ def test_a_save_redraws_only_the_handouts_it_changed(mini) -> None:
         assert after["other.html"] != before["other.html"]
         assert after["other.pdf"] != before["other.pdf"]
         assert not any("es/sample" in line for line in server.lines[seen:])
+
+
+def test_a_saved_template_or_clinic_profile_is_shown_too(mini_es) -> None:
+    template = mini_es.templates_dir / "page.html.j2"
+    with served(mini_es, "--lang", "es") as server:
+        server.wait_for_line("drew    es/sample.pdf")
+        page = server.until(
+            "/es/sample.html",
+            lambda page: "Made for the test" in page,
+            lambda: edit(template, "<main>", "<main><p>Made for the test</p>"),
+        )
+        assert "Primera parte" in page
+        # no clinic.yaml when it started: a clinic that creates one sees its phone number
+        page = server.until(
+            "/es/sample.html",
+            lambda page: "555-0199" in page,
+            lambda: (mini_es.root / "clinic.yaml").write_text("name: Test Clinic\nphone: 555-0199\n"),
+        )
+        assert "Test Clinic" in page
+        with server.signals("/es/sample.pages.html") as signals:
+            while "555-0199" not in pdf_text(server.get_bytes("/es/sample.pdf")):
+                next(signals)
