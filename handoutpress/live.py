@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from handoutpress.booklet import check_names
 from handoutpress.build import (
@@ -61,6 +62,8 @@ class View:
 
     id: str
     title: str
+    #: The title as HTML, marked where it is not translated yet.
+    heading: Markup
     untranslated: int = 0
     fuzzy: int = 0
     page_key: str = ""
@@ -256,7 +259,7 @@ class LivePreview:
         builder = MarkingBuilder(self.project, inputs, self._renderer)
         keys = JobKeys(self.project, inputs.collection, inputs.clinic, inputs.template_msgids)
         wanted = {h.id: self._key(keys, inputs, h) for h in inputs.handouts}
-        self._set(errors=(), views=self._views_for(inputs))
+        self._set(errors=(), views=self._views_for(builder, inputs))
         self._report_errors(())
         shown = [h for h in inputs.handouts if self.watched[h.id]]
         others = [h for h in inputs.handouts if not self.watched[h.id]]
@@ -298,18 +301,20 @@ class LivePreview:
         guesses = [(m, inputs.guesses[m]) for m in msgids if m in inputs.guesses]
         return hashlib.sha256(repr((key, guesses)).encode()).hexdigest()
 
-    def _views_for(self, inputs: Inputs) -> dict[str, View]:
+    def _views_for(self, builder: HandoutBuilder, inputs: Inputs) -> dict[str, View]:
         """The handouts to show, in order, with their titles and counts; their files as drawn."""
-        translator = Translator(self.lang, inputs.plan.translations, allow_incomplete=True)
+        translator = builder.translator(inputs.plan)
         views = {}
         for handout in inputs.handouts:
-            old = self._views.get(handout.id, View(handout.id, ""))
+            old = self._views.get(handout.id, View(handout.id, "", Markup()))
             msgids = {t.msgid for t in handout.texts()}
             left = [m for m in msgids if m not in inputs.plan.translations]
             fuzzy = sum(m in inputs.guesses for m in left)
+            heading = translator.text(handout.title.msgid)
             views[handout.id] = replace(
                 old,
-                title=translator.text(handout.title.msgid).striptags(),
+                title=heading.striptags(),
+                heading=heading,
                 untranslated=0 if self.lang.code == SOURCE_LANGUAGE else len(left) - fuzzy,
                 fuzzy=fuzzy,
             )

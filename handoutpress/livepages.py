@@ -94,7 +94,7 @@ _TEMPLATES = {
   <ul class="handouts">
   {%- for view in views %}
     <li>
-      <h2 lang="{{ lang.tag }}" dir="{{ lang.direction }}">{{ view.title }}</h2>
+      <h2 lang="{{ lang.tag }}" dir="{{ lang.direction }}">{{ view.heading }}</h2>
       <p><code>{{ view.id }}</code>: {{ left(view) }}
       {%- if view.error %} (not drawn: {{ view.error }})
       {%- elif not view.pdf_sha %} (being drawn){% endif %}</p>
@@ -110,7 +110,7 @@ _TEMPLATES = {
 {% extends "page" %}{% block body %}
 <header>
   <p><a href="/">All handouts</a>, <a href="{{ view.id }}.html">web page</a></p>
-  <h1 lang="{{ lang.tag }}" dir="{{ lang.direction }}">{{ view.title }}</h1>
+  <h1 lang="{{ lang.tag }}" dir="{{ lang.direction }}">{{ view.heading }}</h1>
   <p>The PDF, {{ view.pages }} pages, drawn as pictures.
      <a href="{{ view.id }}.pdf">Open the PDF itself</a> (reload it by hand after a save).</p>
 </header>
