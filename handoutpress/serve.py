@@ -278,7 +278,9 @@ def serve(
         raise
     stop = threading.Event()
     watchers: list[threading.Thread] = []
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    # Ctrl-C and SIGTERM stop it, also when a shell script started it in the background with
+    # SIGINT ignored (as non-interactive shells start `&` commands): a server must stop when asked.
+    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     drawer = threading.Thread(target=live.run, name="draw", daemon=True)
     try:
         drawer.start()
@@ -292,11 +294,12 @@ def serve(
         server.stopping.set()
         live.stop()
         server.server_close()
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     for thread in [*watchers, drawer]:
         thread.join(timeout=10)
 
 
 def _interrupt(signum: int, frame: object) -> None:
-    """SIGTERM (a terminal closed, a process manager) stops the server as Ctrl-C does."""
+    """Ctrl-C, or SIGTERM (a process manager, an editor's task runner), stops the server."""
     raise KeyboardInterrupt

@@ -132,9 +132,9 @@ def served(project: Project, *args: str) -> Iterator[Served]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Ctrl-C goes to the process group, as in a terminal. When the tests run in the background
+        # (`make test &`) the server starts with SIGINT ignored, and must stop on it all the same.
         start_new_session=True,
-        # Ctrl-C acts as in a terminal even when the tests run in the background (`make test &`).
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert process.stdout is not None
     first = process.stdout.readline()
