@@ -70,7 +70,7 @@ def test_unbalanced_bold_and_control_characters(mini) -> None:
         mini.root,
         "marks.yaml",
         'kind: type\ntitle: T\nsummary: "**bold without end"\nwritten: 2026-01-01\n'
-        'review: {status: draft}\n'
+        "review: {status: draft}\n"
         'sources: [one]\nsections:\n  - heading: "H\\u202e"\n    body: [ok]\n',
     )
     found = problems(mini.root)
