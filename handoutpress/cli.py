@@ -7,6 +7,7 @@ line per problem naming file and line, and a non-zero exit code; never a traceba
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -40,7 +41,13 @@ from handoutpress.catalogs import (
     update_catalogs,
 )
 from handoutpress.clinic import CLINIC_FILE, Clinic, load_clinic
-from handoutpress.content import ContentError, Problem, display_path, load_collection
+from handoutpress.content import (
+    ContentError,
+    Problem,
+    display_path,
+    load_collection,
+    review_age_problems,
+)
 from handoutpress.extract import extract_catalog, same_messages
 from handoutpress.files import os_error_line
 from handoutpress.fonts import SCRIPT_FONTS, FontError
@@ -362,10 +369,12 @@ def lint_project(
     problems: list[Problem | LintProblem] = []
     template = None
     try:
-        load_collection(project.handouts_dir, project.root)
+        collection = load_collection(project.handouts_dir, project.root)
     except ContentError as exc:
         problems += exc.problems  # the template cannot be extracted from broken content
     else:
+        for old in review_age_problems(collection, dt.date.today()):
+            problems.append(LintProblem(old.path, old.line, f"{old.where}: {old.message}", True))
         if _pot_outdated(project):
             message = "out of date with handouts/ and templates/: run extract, then update"
             problems.append(LintProblem(display_path(project.pot, project.root), 1, message))

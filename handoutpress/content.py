@@ -163,6 +163,7 @@ class ClinicalReview:
     reviewer: str = ""
     credentials: str = ""
     date: dt.date | None = None
+    #: Where the record stands: its date when reviewed (what an old review's warning points at).
     line: int = 0
 
     @property
@@ -572,7 +573,8 @@ def translatable_texts(text: str, display: str) -> list[Text]:
                         section = reader.section(item, where)
                         found += _section_texts(section) if section else []
                     else:
-                        found += [t for ts in _additions(reader, item, where).values() for t in ts]
+                        additions = _additions(reader, item, where).values()
+                        found += [t for addition in additions for t in addition.items]
     if reader.problems:
         raise ContentError(reader.problems)
     return found
@@ -758,7 +760,7 @@ def _review(reader: YamlReader, node: yaml.Node, written: dt.date | None) -> Cli
         return None
     if not (reviewer and credentials and date):
         return None
-    return ClinicalReview("reviewed", reviewer, credentials, date, line)
+    return ClinicalReview("reviewed", reviewer, credentials, date, fields["date"].start_mark.line + 1)
 
 
 def _check_boxes(reader: YamlReader, sections: list[Section]) -> None:
@@ -791,23 +793,31 @@ def _sources(reader: YamlReader, node: yaml.Node, library: Library) -> tuple[Sou
     return tuple(out)
 
 
-def _additions(reader: YamlReader, node: yaml.Node, where: str) -> dict[str, tuple[Text, ...]]:
+@dataclass(frozen=True)
+class _Addition:
+    """Items a handout adds to one named list of a shared section, and where it names the list."""
+
+    key: yaml.Node
+    items: tuple[Text, ...]
+
+
+def _additions(reader: YamlReader, node: yaml.Node, where: str) -> dict[str, _Addition]:
     """The items an `include:` adds to the shared section's named lists: `add: {slot: [...]}`."""
-    fields = {k.value: (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+    fields = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
     if "add" not in fields:
         return {}
-    _key, add_node = fields["add"]
+    add_node = fields["add"]
     if not isinstance(add_node, yaml.MappingNode) or not add_node.value:
         reader.problem(add_node, f"{where}.add", "expected slot names, each with a list of items")
         return {}
-    out: dict[str, tuple[Text, ...]] = {}
+    out: dict[str, _Addition] = {}
     for slot_node, items_node in add_node.value:
         slot = slot_node.value if isinstance(slot_node, yaml.ScalarNode) else ""
         if slot in out:
             reader.problem(slot_node, f"{where}.add.{slot}", "duplicate slot: each may appear once")
             continue
         items = reader.texts(items_node, f"{where}.add.{slot}")
-        out[slot] = items or ()
+        out[slot] = _Addition(slot_node, items or ())
     return out
 
 
@@ -833,13 +843,13 @@ def _section_or_include(
         return None
     shared = sections[name]
     slots = shared.slots
-    for slot in additions:
+    for slot, addition in additions.items():
         if slot not in slots:
             known = ", ".join(sorted(slots)) or "none"
             message = f"no list named {slot!r} in handouts/{SECTIONS_DIR}/{name}.yaml (slots: {known})"
-            reader.problem(fields["add"], f"{where}.add.{slot}", message)
+            reader.problem(addition.key, f"{where}.add.{slot}", message)
     blocks = tuple(
-        replace(b, items=b.items + additions[b.slot])
+        replace(b, items=b.items + additions[b.slot].items)
         if isinstance(b, BulletList | Steps) and b.slot in additions
         else b
         for b in shared.blocks
