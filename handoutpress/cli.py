@@ -42,6 +42,7 @@ from handoutpress.catalogs import (
 )
 from handoutpress.clinic import CLINIC_FILE, Clinic, load_clinic
 from handoutpress.content import (
+    ClinicalReview,
     ContentError,
     Problem,
     display_path,
@@ -307,10 +308,31 @@ def cmd_status(project: Project, args: argparse.Namespace) -> None:
         print(json.dumps(rows, indent=2))
         return
     header = ["language", "name", "translated", "fuzzy", "untranslated", "obsolete", "percent", "review"]
-    table = [header, *([str(row[h]) for h in header] for row in rows)]
-    widths = [max(columns(line[i]) for line in table) for i in range(len(header))]
+    print_table([header, *([str(row[h]) for h in header] for row in rows)])
+    # What each English handout says about its clinical review, from its record (REVIEWING.md).
+    collection = load_collection(project.handouts_dir, project.root)
+    print()
+    print_table(
+        [
+            ["handout", "written", "clinical review"],
+            *([h.id, h.written.isoformat(), clinical_review(h.review)] for h in collection.handouts),
+        ]
+    )
+
+
+def clinical_review(review: ClinicalReview) -> str:
+    """A handout's review record in one line, as `status` shows it."""
+    if not review.reviewed:
+        return "draft: not yet checked by a clinician"
+    return f"checked on {review.date} by {review.reviewer}, {review.credentials}"
+
+
+def print_table(table: list[list[str]]) -> None:
+    """Rows in columns that line up in a terminal, whatever script the cells are written in."""
+    widths = [max(columns(line[i]) for line in table) for i in range(len(table[0]))]
     for line in table:
-        print("  ".join(cell + " " * (w - columns(cell)) for cell, w in zip(line, widths, strict=True)))
+        cells = [cell + " " * (w - columns(cell)) for cell, w in zip(line, widths, strict=True)]
+        print("  ".join(cells).rstrip())
 
 
 def columns(text: str) -> int:
