@@ -57,6 +57,7 @@ from handoutpress.locales import SOURCE_LANGUAGE, UnknownLanguage, language
 from handoutpress.manifest import MANIFEST, Manifest, merge
 from handoutpress.preview import PREVIEW_DPI, write_preview
 from handoutpress.reviews import load_review
+from handoutpress.scores import load_scores, score_path
 from handoutpress.site import INDEX, write_site
 from handoutpress.styles import PAPER_SIZES, SIZES, THEMES, StyleOptions
 
@@ -216,20 +217,35 @@ def cmd_preview(project: Project, args: argparse.Namespace) -> None:
 
 
 def cmd_report(project: Project, args: argparse.Namespace) -> None:
-    """Reading level of each English handout, and its pages when it has been built."""
-    from handoutpress.readability import measure  # textstat: only for this report
+    """Each English handout's plain-language measures, its pages when it has been built, how much
+    of a type handout is its own, and its scores (handouts/scores/<id>.yaml) when it has been scored."""
+    from handoutpress.readability import measure, own_text_share  # textstat: only for this report
 
     collection = load_collection(project.handouts_dir, project.root)
     entries = Manifest.load(Path(args.out)).entries
-    columns = ("words", "sentences", "avg", "longest", "grade", "pages")
-    print(f"{'handout':<22} " + " ".join(f"{c:>{max(5, len(c))}}" for c in columns))
+    types = [h for h in collection.handouts if h.kind == "type"]
+    rows = [["handout", "words", "sentences", "avg", "longest", "grade", "pages", "own", "CDC",
+             "PEMAT-U", "PEMAT-A"]]  # fmt: skip
+    problems: list[Problem] = []
     for handout in collection.handouts:
         r = measure(handout)
         pages = entries.get(f"en/{handout.id}.pdf", {}).get("pages", "-")
-        print(
-            f"{r.handout:<22} {r.words:>5} {r.sentences:>9} {r.average:>5.1f} {r.longest:>7} "
-            f"{r.grade:>5.1f} {pages!s:>5}"
-        )
+        own = f"{own_text_share(handout, types):.0%}" if handout.kind == "type" else "-"
+        scores = ["-", "-", "-"]
+        path = score_path(project.handouts_dir, handout.id)
+        if path.exists():
+            try:
+                sheet = load_scores(path, project.root)
+            except ContentError as exc:
+                problems += exc.problems
+            else:
+                scores = [f"{sheet.cdc_score:.0f}", f"{sheet.understandability:.0f}%",
+                          f"{sheet.actionability:.0f}%"]  # fmt: skip
+        rows.append([r.handout, str(r.words), str(r.sentences), f"{r.average:.1f}", str(r.longest),
+                     f"{r.grade:.1f}", str(pages), own, *scores])  # fmt: skip
+    print_table(rows)
+    if problems:
+        raise ContentError(problems)
 
 
 def cmd_manifest(project: Project, args: argparse.Namespace) -> None:
