@@ -239,7 +239,6 @@ class LivePreview:
         remove_partial_files(self.out_dir)
         while not self._stopping.is_set():
             if self._requested.wait(timeout=1.0) and not self._stopping.is_set():
-                self._requested.clear()
                 self.refresh()
 
     # -- the work -------------------------------------------------------------------------------
@@ -248,6 +247,7 @@ class LivePreview:
         """Read the inputs, then draw what changed. What is open in a browser comes first: its web
         page, the stylesheet, its PDF; then the other web pages, then the other PDFs. Stops
         between two drawings when another save comes in: the next refresh starts from it."""
+        self._requested.clear()  # what is saved from now on asks for the next refresh
         self._set(busy=True)
         try:
             inputs = self._read_inputs()
