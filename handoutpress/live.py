@@ -4,9 +4,10 @@
 every input again: the content, the clinic profile, the language's catalog with its fuzzy guesses.
 They are small, and reading them all takes tens of milliseconds. It also refuses what the build
 refuses (`plan_languages`, `prove_printable`). The build engine's job keys (`JobKeys`), plus the fuzzy
-guesses that a build leaves out, then say which handouts changed, and only those are drawn again:
-their web pages first (milliseconds), then their PDFs, those open in a browser first. One
-MarkingRenderer lives for the whole session, so fonts, templates and WeasyPrint stay warm.
+guesses that a build leaves out, then say which handouts changed, and only those are drawn again.
+A handout open in a browser comes first (its web page in milliseconds, then its PDF), then the
+others' web pages, then their PDFs. One MarkingRenderer lives for the whole session, so fonts,
+templates and WeasyPrint stay warm.
 
 When an input is broken (a catalog syntax error, bad YAML, a character no font has), nothing is
 drawn. The files of the last good refresh stay, and the error lines are kept for the pages to show.
@@ -20,7 +21,8 @@ import hashlib
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -171,8 +173,8 @@ class LivePreview:
         self.paper = paper
         self.handout_ids = list(handouts)
         self.log = log
-        #: Handouts whose pages are open in a browser, counted by the server: drawn first.
-        self.watched: Counter[str] = Counter()
+        #: Handouts whose pages are open in a browser (see `showing`): drawn first.
+        self._shown: Counter[str] = Counter()
         self._state = threading.Condition()
         self._views: dict[str, View] = {}
         self._errors: tuple[str, ...] = ()
@@ -222,6 +224,17 @@ class LivePreview:
                 self._pictures[handout] = hashlib.sha256(pdf).hexdigest()
         return paths
 
+    @contextmanager
+    def showing(self, handout: str | None) -> Iterator[None]:
+        """While a handout's page is open in a browser, its files are drawn before the others'."""
+        with self._state:
+            self._shown[handout or ""] += 1
+        try:
+            yield
+        finally:
+            with self._state:
+                self._shown[handout or ""] -= 1
+
     # -- driven by the watcher ------------------------------------------------------------------
 
     def request(self) -> None:
@@ -261,8 +274,10 @@ class LivePreview:
         wanted = {h.id: self._key(keys, inputs, h) for h in inputs.handouts}
         self._set(errors=(), views=self._views_for(builder, inputs))
         self._report_errors(())
-        shown = [h for h in inputs.handouts if self.watched[h.id]]
-        others = [h for h in inputs.handouts if not self.watched[h.id]]
+        with self._state:
+            on_screen = {name for name, count in self._shown.items() if count > 0}
+        shown = [h for h in inputs.handouts if h.id in on_screen]
+        others = [h for h in inputs.handouts if h.id not in on_screen]
         steps: list[Callable[[], None]] = [
             *(functools.partial(self._draw_page, builder, inputs, h, wanted[h.id]) for h in shown),
             functools.partial(self._draw_stylesheet, inputs),

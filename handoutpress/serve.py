@@ -1,8 +1,8 @@
 """`python build_pdfs.py serve`: a translator's live preview in the browser, on 127.0.0.1 only.
 
-Three threads besides the web server's: watchers (watchfiles, inotify) of `locales/`, `handouts/`,
-`templates/` and the clinic profile, which ask the LivePreview (handoutpress.live) to refresh, and
-the LivePreview's own thread, which draws. The server (the standard library's ThreadingHTTPServer)
+Besides the web server's threads, two watch the sources with watchfiles (inotify): one `locales/`,
+`handouts/` and `templates/`, one the clinic profile. They ask the LivePreview (handoutpress.live)
+to refresh, and its own thread draws. The server (the standard library's ThreadingHTTPServer)
 shows a small index of the language's handouts, each handout's web page, its PDF and pictures of
 the PDF's pages. It serves files of the preview's own folder only, and a few pages it makes itself.
 
@@ -17,9 +17,9 @@ from __future__ import annotations
 import hashlib
 import http.server
 import signal
+import sys
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -73,6 +73,12 @@ class PreviewServer(http.server.ThreadingHTTPServer):
     def url(self) -> str:
         return f"http://{HOST}:{self.server_port}/"
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A page closed while it was being sent is no error; anything else is a bug: traceback."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
 
 class PreviewHandler(http.server.BaseHTTPRequestHandler):
     server: PreviewServer
@@ -114,7 +120,10 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
             return self._html(pictures_page(path, snapshot, view), body)
         picture = PICTURE.fullmatch(path)
         if picture and picture["tag"] == tag and snapshot.view(picture["id"]):
-            live.pictures(picture["id"])  # made from the PDF on disk when first asked for
+            try:
+                live.pictures(picture["id"])  # made from the PDF on disk when first asked for
+            except OSError:  # the PDF was removed by hand: there is no picture to show
+                return self._not_found(body)
         page = PAGE.fullmatch(path)
         handout = page["id"] if page and page["tag"] == tag and snapshot.view(page["id"]) else None
         file = self._file(path)
@@ -156,7 +165,7 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        with self._watching(watched):
+        with live.showing(watched):
             token = None
             try:
                 while not self.server.stopping.is_set():
@@ -168,20 +177,8 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
                         self.wfile.write(b": still here\n\n")  # finds out when the page is gone
                     self.wfile.flush()
                     live.wait(snapshot.version, timeout=15)
-            except (BrokenPipeError, ConnectionResetError):
+            except ConnectionError:  # the page was closed or reloaded
                 pass
-
-    @contextmanager
-    def _watching(self, handout: str | None) -> Iterator[None]:
-        """While a handout's page is open, its PDF is drawn before the others'."""
-        watched = self.server.live.watched
-        if handout:
-            watched[handout] += 1
-        try:
-            yield
-        finally:
-            if handout:
-                watched[handout] -= 1
 
     def _html(self, page: str, body: bool) -> None:
         self._send(200, page.encode(), TYPES[".html"], body)
