@@ -87,7 +87,6 @@ class Snapshot:
     #: Broken inputs: one line each (file:line: what to do); nothing is drawn until they are fixed.
     errors: tuple[str, ...]
     stylesheet_sha: str
-    busy: bool
 
     def view(self, handout: str) -> View | None:
         return next((v for v in self.views if v.id == handout), None)
@@ -180,7 +179,6 @@ class LivePreview:
         self._errors: tuple[str, ...] = ()
         self._stylesheet_sha = ""
         self._version = 0
-        self._busy = True
         self._requested = threading.Event()
         self._requested.set()  # the first refresh draws everything
         self._stopping = threading.Event()
@@ -199,7 +197,6 @@ class LivePreview:
                 tuple(self._views.values()),
                 self._errors,
                 self._stylesheet_sha,
-                self._busy,
             )
 
     def wait(self, version: int, timeout: float) -> int:
@@ -261,7 +258,6 @@ class LivePreview:
         page, the stylesheet, its PDF; then the other web pages, then the other PDFs. Stops
         between two drawings when another save comes in: the next refresh starts from it."""
         self._requested.clear()  # what is saved from now on asks for the next refresh
-        self._set(busy=True)
         try:
             inputs = self._read_inputs()
         except INPUT_ERRORS as exc:
@@ -289,7 +285,6 @@ class LivePreview:
             if self._requested.is_set():
                 return  # a newer save: the next refresh draws from it
             step()
-        self._set(busy=False)
 
     def _read_inputs(self) -> Inputs:
         project = self.project
@@ -384,16 +379,19 @@ class LivePreview:
 
     # -- state changes: each one wakes every page waiting for its reload signal ------------------
 
-    def _set(self, **changes: object) -> None:
+    def _set(
+        self,
+        views: dict[str, View] | None = None,
+        errors: tuple[str, ...] | None = None,
+        stylesheet_sha: str | None = None,
+    ) -> None:
         with self._state:
-            if "views" in changes:
-                self._views = changes["views"]  # type: ignore[assignment]
-            if "errors" in changes:
-                self._errors = changes["errors"]  # type: ignore[assignment]
-            if "stylesheet_sha" in changes:
-                self._stylesheet_sha = changes["stylesheet_sha"]  # type: ignore[assignment]
-            if "busy" in changes:
-                self._busy = bool(changes["busy"])
+            if views is not None:
+                self._views = views
+            if errors is not None:
+                self._errors = errors
+            if stylesheet_sha is not None:
+                self._stylesheet_sha = stylesheet_sha
             self._version += 1
             self._state.notify_all()
 
@@ -406,7 +404,7 @@ class LivePreview:
     def _fail(self, lines: Iterable[str]) -> None:
         """Broken inputs: keep the last good files and show the lines."""
         lines = tuple(lines)
-        self._set(errors=lines, busy=False)
+        self._set(errors=lines)
         self._report_errors(lines)
 
     def _fail_one(self, handout: str, exc: BaseException) -> None:
