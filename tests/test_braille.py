@@ -64,6 +64,9 @@ NOT_READ_BACK = {
     # Hindi: the clinic's web address is written in computer braille, read back as Hindi letters;
     # the digits of its phone number after the hyphen lose the number sign and come back as letters.
     "hi": {"example", "org", "0100"},
+    # French: a citation's pages "2018;14(5):546-555" carry number mode across the colon on the way
+    # in, not on the way out: the digits after it come back as the letters ûôë.
+    "fr": {"546", "555"},
 }
 #: Indicators a table writes and its backward translation cannot read (it gives them back as
 #: escapes, or misreads the letter after them): taken out of the braille (ASCII) before reading it.
@@ -124,18 +127,22 @@ def lou_backward(table: str, lines: list[str]) -> list[str]:
     return done.stdout.split("\n")[: len(lines)]
 
 
-def read_back(data: bytes, code: str, table: str, options: BrailleOptions) -> str:
-    """The BRF's text as liblouis reads it back, after each page's number is proved to be its
-    number: the last line of a page holds the number alone, at the right margin."""
+def body_of(data: bytes, table: str, options: BrailleOptions) -> list[str]:
+    """The BRF's lines of text, after each page's number is proved to be its number (read with
+    the BRF's table): the last line of a page holds the number alone, at the right margin."""
     pages = pages_of(data, options)
     numbers = [page[-1] for page in pages]
     assert all(re.fullmatch(r" {3,}\S+", n) for n in numbers), numbers
     read = lou_backward(table, [n.strip() for n in numbers])
-    assert [int(normalised(n, "")) for n in read] == list(range(1, len(pages) + 1))
-    body = [line for page in pages for line in page[:-1] if line.strip(" 7")]  # box lines: 7777
+    assert [int(normalised(n, "") or -1) for n in read] == list(range(1, len(pages) + 1))
+    return [line for page in pages for line in page[:-1] if line.strip(" 7")]  # box lines: 7777
+
+
+def read_back(body: list[str], code: str, table: str) -> str:
+    """The text as liblouis reads it back, line by line as a display shows it."""
     for indicator, replacement in UNREAD_INDICATORS.get(code, []):
         body = [line.replace(indicator, replacement) for line in body]
-    return " ".join(lou_backward(table, body))  # line by line, as a display shows them
+    return " ".join(lou_backward(table, body))
 
 
 def printed(code: str, handout_id: str) -> list[str]:
@@ -148,8 +155,9 @@ def printed(code: str, handout_id: str) -> list[str]:
 
 def lost_words(data: bytes, code: str, table: str, strings: list[str], options: BrailleOptions) -> list[str]:
     """The printed words the BRF does not give back."""
-    back = normalised(read_back(data, code, table, options), code)
-    latin = normalised(read_back(data, code, LATIN, options), code)
+    body = body_of(data, table, options)
+    back = normalised(read_back(body, code, table), code)
+    latin = normalised(read_back(body, code, LATIN), code)
     lost = []
     for string in strings:
         for word in words(string):
