@@ -262,10 +262,14 @@ class Brailler:
         bullet = not louis.undefined(table, BULLET)
         self.bullet = louis.translate(table, BULLET) if bullet else ""
 
-    def cells_of(self, runs: Sequence[Run]) -> str:
+    def cells_of(self, runs: Sequence[Run]) -> tuple[str, set[int]]:
+        """The runs in braille, and the cell positions where a new print character starts (a long
+        word may break there: between two Chinese syllables, never inside one)."""
         text = "".join(r.text for r in runs)
         forms = [self.bold if r.bold else 0 for r in runs for _ in r.text] if self.bold else None
-        return louis.translate(self.table, text, forms)
+        cells, positions = louis.translate_with_positions(self.table, text, forms)
+        starts = {i for i in range(1, len(cells)) if positions[i] != positions[i - 1]}
+        return cells, starts
 
     def marker(self, marker: str) -> str:
         if marker == BULLET:
@@ -273,12 +277,18 @@ class Brailler:
         return louis.translate(self.table, marker)
 
 
-def wrap(braille: str, width: int, first: int, runover: int) -> list[str]:
+def wrap(
+    braille: str, width: int, first: int, runover: int, starts: set[int] | None = None
+) -> list[str]:
     """Braille cells in lines of `width`: the first line indented `first` cells, the others
-    `runover`; lines break between braille words; a word longer than a line is cut."""
+    `runover`; lines break between braille words, and a word longer than a line (a Chinese
+    sentence, a web address) at the last cell in `starts` that fits: where a print character
+    begins, so no syllable or letter sign is split."""
     lines: list[str] = []
     line = BLANK * first
+    offset = 0
     for word in braille.split(BLANK):
+        begin, offset = offset, offset + len(word) + 1
         if not word:
             continue
         indent = len(line) - len(line.lstrip(BLANK))
@@ -288,10 +298,12 @@ def wrap(braille: str, width: int, first: int, runover: int) -> list[str]:
         if len(line) > indent:
             lines.append(line)
             line = BLANK * runover
-        while len(line) + len(word) > width:  # a word no line can hold (a long web address)
+        while len(line) + len(word) > width:  # a word no line can hold
             room = width - len(line)
-            lines.append(line + word[:room])
-            word = word[room:]
+            cuts = [c - begin for c in (starts or ()) if 0 < c - begin <= room]
+            cut = max(cuts, default=room)
+            lines.append(line + word[:cut])
+            word, begin = word[cut:], begin + cut
             line = BLANK * runover
         line += word
     if line.strip(BLANK):
@@ -299,10 +311,10 @@ def wrap(braille: str, width: int, first: int, runover: int) -> list[str]:
     return lines
 
 
-def centred(braille: str, width: int) -> list[str]:
+def centred(braille: str, width: int, starts: set[int]) -> list[str]:
     """A centred heading: at least GAP blank cells each side."""
     out = []
-    for line in wrap(braille, width - 2 * GAP, 0, 0):
+    for line in wrap(braille, width - 2 * GAP, 0, 0, starts):
         out.append(BLANK * ((width - len(line)) // 2) + line)
     return out
 
@@ -327,19 +339,21 @@ def items(html: str, brailler: Brailler) -> Iterator[Item]:
         if block.kind == "box":
             yield Item([BOX_CELL * width])
             continue
-        braille = brailler.cells_of(block.runs)
+        braille, starts = brailler.cells_of(block.runs)
         if block.kind == "title":
-            yield Item(centred(braille, width), blank_after=True, keep_with_next=True)
+            yield Item(centred(braille, width, starts), blank_after=True, keep_with_next=True)
         elif block.kind == "heading":
-            yield Item(wrap(braille, width, 4, 4), blank_before=True, keep_with_next=True)
+            yield Item(wrap(braille, width, 4, 4, starts), blank_before=True, keep_with_next=True)
         elif block.kind in ("item", "table-head"):
             marker = brailler.marker(block.marker) if block.marker else ""
-            cells = f"{marker}{BLANK}{braille}" if marker else braille
+            if marker:
+                braille = f"{marker}{BLANK}{braille}"
+                starts = {s + len(marker) + 1 for s in starts}
             first = previous is None or previous.group != block.group
             last = following is None or following.group != block.group
-            yield Item(wrap(cells, width, 0, 2), blank_before=first, blank_after=last)
+            yield Item(wrap(braille, width, 0, 2, starts), blank_before=first, blank_after=last)
         else:
-            yield Item(wrap(braille, width, 2, 0))
+            yield Item(wrap(braille, width, 2, 0, starts))
 
 
 def paginate(found: Iterator[Item], brailler: Brailler, lines: int) -> list[list[str]]:

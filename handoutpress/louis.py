@@ -109,7 +109,16 @@ def typeform(tables: str, emphasis: str) -> int:
     return int(_library().lou_getTypeformForEmphClass(tables.encode(), emphasis.encode()))
 
 
-def _call(function: str, tables: str, text: str, typeforms: Sequence[int] | None, mode: int) -> str:
+def _call(
+    function: str,
+    tables: str,
+    text: str,
+    typeforms: Sequence[int] | None,
+    mode: int,
+    positions: list[int] | None = None,
+) -> str:
+    """One call of liblouis; with `positions` (lou_translate), each output cell's input index is
+    appended to it."""
     check_tables(tables)
     if not text:
         return ""
@@ -121,15 +130,21 @@ def _call(function: str, tables: str, text: str, typeforms: Sequence[int] | None
         inbuf = (char * max(length, 1)).from_buffer_copy(data.ljust(ctypes.sizeof(char), b"\0"))
         inlen, outlen = ctypes.c_int(length), ctypes.c_int(room)
         outbuf = (char * room)()
+        # The typeform array is read and written up to the output's length, not the input's: one
+        # sized to the input crashed the Chinese table (a bus error) when bold was asked for.
         forms = (ctypes.c_ushort * room)(*typeforms) if typeforms else None
         _messages.clear()
-        ok = getattr(_library(), function)(
-            tables.encode(), inbuf, ctypes.byref(inlen), outbuf, ctypes.byref(outlen), forms, None, mode
-        )
+        args = [tables.encode(), inbuf, ctypes.byref(inlen), outbuf, ctypes.byref(outlen), forms, None]
+        if positions is not None:
+            inputs = (ctypes.c_int * room)()
+            args += [None, inputs, None]
+        ok = getattr(_library(), function)(*args, mode)
         if not ok:
             errors = [m for level, m in _messages if level >= LOG_ERROR] or ["translation failed"]
             raise LouisError(f"braille table {tables}: {errors[0]}")
         if inlen.value >= length:  # everything was read: the output had room
+            if positions is not None:
+                positions += inputs[: outlen.value]
             size = outlen.value * ctypes.sizeof(char)
             return ctypes.string_at(outbuf, size).decode(codec)
         room *= 2
@@ -141,6 +156,16 @@ def translate(tables: str, text: str, typeforms: Sequence[int] | None = None) ->
     if typeforms is not None and len(typeforms) != len(text):
         raise ValueError("one typeform per character")
     return _call("lou_translateString", tables, text, typeforms, DOTS_IO | UNICODE_BRAILLE)
+
+
+def translate_with_positions(
+    tables: str, text: str, typeforms: Sequence[int] | None = None
+) -> tuple[str, list[int]]:
+    """`translate`, with the index in `text` of the character each cell comes from: where a line
+    may break inside a word that has no space (a Chinese sentence), without splitting a syllable."""
+    positions: list[int] = []
+    cells = _call("lou_translate", tables, text, typeforms, DOTS_IO | UNICODE_BRAILLE, positions)
+    return cells, positions
 
 
 def undefined(tables: str, text: str) -> list[str]:
