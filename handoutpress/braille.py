@@ -10,8 +10,9 @@ readers use (TABLES; a clinic may choose others) and laid out on braille pages f
 - section headings are cell-5 headings (first and runover lines in cell 5, a blank line before);
 - paragraphs start in cell 3 and run over to cell 1 (3-1), with no blank line between them;
 - list items start in cell 1 with their marker and run over to cell 3 (1-3), a blank line before
-  and after the list; the marker is the table's own bullet, or the item's number for steps; a
-  table without a bullet (Spanish) leaves it out, as Braille Formats allows for visual bullets;
+  (unless a heading is right above) and after the list; the marker is the table's own bullet, or
+  the item's number for steps; a table without a bullet (Spanish) leaves it out, as Braille
+  Formats allows for visual bullets;
 - a boxed section (the safety box) sits between box lines of dots 2356;
 - a table is linear: a line of column headings, then each row as an item of "heading: entry";
 - the braille page number is on the last line of each page, at the right margin, after at least
@@ -327,6 +328,7 @@ class Item:
     blank_before: bool = False
     blank_after: bool = False
     keep_with_next: bool = False  # a heading: never the last thing on a page
+    rule: bool = False  # a box line: sets what it boxes apart itself, no blank line beside it
 
 
 def items(html: str, brailler: Brailler) -> Iterator[Item]:
@@ -337,7 +339,7 @@ def items(html: str, brailler: Brailler) -> Iterator[Item]:
         previous = found[i - 1] if i else None
         following = found[i + 1] if i + 1 < len(found) else None
         if block.kind == "box":
-            yield Item([BOX_CELL * width])
+            yield Item([BOX_CELL * width], rule=True)
             continue
         braille, starts = brailler.cells_of(block.runs)
         if block.kind == "title":
@@ -360,11 +362,13 @@ def paginate(found: Iterator[Item], brailler: Brailler, lines: int) -> list[list
     """Pages of exactly `lines` lines; the last holds the braille page number at the right."""
     body = lines - 1  # the last line is the page number's
     pages: list[list[str]] = [[]]
-    pending_blank = False
+    pending_blank = after_heading = False
     queue = list(found)
     for index, item in enumerate(queue):
         page = pages[-1]
         blank = (item.blank_before or pending_blank) and bool(page) and page[-1].strip(BLANK) != ""
+        blank = blank and not (after_heading and not pending_blank)  # a list right after a heading
+        blank = blank and not item.rule and not (page and page[-1] == BOX_CELL * brailler.cells)
         need = len(item.lines) + blank
         if item.keep_with_next and index + 1 < len(queue):
             need += 1 + queue[index + 1].blank_before  # at least one line of what follows
@@ -379,6 +383,7 @@ def paginate(found: Iterator[Item], brailler: Brailler, lines: int) -> list[list
                 page = pages[-1]
             page.append(line)
         pending_blank = item.blank_after
+        after_heading = item.keep_with_next
     out = []
     for number, page in enumerate(pages, start=1):
         while page and not page[-1].strip(BLANK):

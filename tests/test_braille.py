@@ -18,11 +18,12 @@ from pathlib import Path
 import pytest
 from pypinyin import Style, pinyin
 
-from handoutpress.braille import TABLES, write_brf
+from handoutpress import braille
+from handoutpress.braille import TABLES, NoBraille, write_brf
 from handoutpress.build import HandoutBuilder, Project, plan_languages
 from handoutpress.catalogs import catalog_languages
-from handoutpress.clinic import BrailleOptions, load_clinic
-from handoutpress.content import load_collection
+from handoutpress.clinic import BrailleOptions, Clinic, load_clinic
+from handoutpress.content import ContentError, load_collection
 from handoutpress.styles import StyleOptions
 
 from .conftest import REPO
@@ -34,6 +35,8 @@ CLINIC = load_clinic(REPO / "clinic.example.yaml")
 #: The 64 characters of North American braille ASCII: space to underscore.
 BRAILLE_ASCII = {chr(c) for c in range(0x20, 0x60)}
 DISPLAY = "en-us-brf.dis"
+#: Unicode's 6-dot braille cells, which a table with display rules of its own (Russian) writes.
+SIX_DOT_CELLS = {chr(c) for c in range(0x2800, 0x2840)}
 
 #: What each table writes in a way its backward translation cannot undo, and how both sides are
 #: made alike before words are compared (case is always folded: the tables differ in capitals).
@@ -96,10 +99,13 @@ UNREAD_INDICATORS = {
 #: read with English uncontracted braille instead.
 LATIN_READ_AS_OWN_SCRIPT = {"ar", "hi", "ru", "zh_Hans"}
 LATIN = "en-ueb-g1.ctb"
-#: What is not part of a word: punctuation, symbols, spaces, controls (vowel signs are).
-NOT_WORD = re.compile("[^" + "".join(
-    re.escape(chr(c)) for c in range(0x3000) if unicodedata.category(chr(c))[0] in "LMN"
-) + "]")  # fmt: skip
+#: What is part of a word: letters, marks (vowel signs) and digits of any script.
+WORD = "LMN"
+
+
+def _word_chars(text: str) -> str:
+    """`text` with everything that is not part of a word turned into spaces."""
+    return "".join(c if unicodedata.category(c)[0] in WORD else " " for c in text)
 
 
 def normalised(text: str, code: str) -> str:
@@ -109,11 +115,11 @@ def normalised(text: str, code: str) -> str:
     for old, new in UNDONE.get(code, []):
         text = text.replace(old, new)
     digits = "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in text)
-    return NOT_WORD.sub("", digits.casefold())
+    return _word_chars(digits.casefold()).replace(" ", "")
 
 
 def words(string: str) -> list[str]:
-    return [w for w in NOT_WORD.split(string) if w]
+    return _word_chars(string).split()
 
 
 def pages_of(data: bytes, options: BrailleOptions) -> list[list[str]]:
@@ -138,6 +144,18 @@ def lou_backward(table: str, lines: list[str]) -> list[str]:
         check=True,
     )
     return done.stdout.split("\n")[: len(lines)]
+
+
+def lou_forward(table: str, texts: list[str]) -> list[tuple[str, str]]:
+    """Each text with liblouis' command's braille ASCII for it."""
+    done = subprocess.run(
+        ["lou_translate", "--forward", f"{DISPLAY},{table}"],
+        input="".join(t.replace("\\", "\\\\") + "\n" for t in texts),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return list(zip(texts, done.stdout.split("\n")[: len(texts)], strict=True))
 
 
 def body_of(data: bytes, table: str, options: BrailleOptions) -> list[str]:
@@ -170,12 +188,18 @@ def lost_words(
     data: bytes, code: str, table: str, strings: list[str], options: BrailleOptions
 ) -> list[str]:
     """The printed words the BRF does not give back."""
+    # liblouis writes what a table lacks as an escape (\x808c/) in cells with dots 7 and 8, and
+    # reads the escape back as the character: a word counts only if the table brailles it.
+    forward = lou_forward(table, [w for s in strings for w in words(s)])
+    unbrailled = [w for w, b in forward if not set(b) <= BRAILLE_ASCII | SIX_DOT_CELLS]
     body = body_of(data, table, options)
     back = normalised(read_back(body, code, table), code)
     latin = normalised(read_back(body, code, LATIN), code)
-    lost = []
+    lost = unbrailled
     for string in strings:
         for word in words(string):
+            if word in unbrailled:
+                continue
             found = normalised(word, code) in back
             if code in LATIN_READ_AS_OWN_SCRIPT and word.isascii():
                 found = found or normalised(word, code) in latin
@@ -286,3 +310,102 @@ def test_chinese_braille_spells_every_printed_syllable(brfs: Path) -> None:
         if missing:
             lost[handout.id] = missing
     assert lost == {}
+
+
+def test_a_table_that_drops_or_garbles_a_script_fails_the_proof(tmp_path: Path) -> None:
+    """Non-empty braille is not proof: Chinese through Spanish braille (liblouis writes escapes
+    such as \\x80af/ for what a table lacks) and braille with the Chinese left out both lose
+    words; English braille's escapes even need 8-dot cells, which the build refuses too."""
+    html = (
+        "<h1>肌张力障碍</h1><p>肌张力障碍是一种运动问题。</p>"
+        '<p><span lang="en">National Institute of Neurological Disorders</span></p>'
+    )
+    strings = [
+        "肌张力障碍",
+        "肌张力障碍是一种运动问题。",
+        "National Institute of Neurological Disorders",
+    ]
+    options = BrailleOptions()
+    garbled = _brf_without_the_guard(html, "es-g1.ctb", options)
+    assert garbled.strip(b" \n\f") and set(garbled.decode()) <= BRAILLE_ASCII | {"\n", "\f"}
+    assert "肌张力障碍" in lost_words(garbled, "zh_Hans", "es-g1.ctb", strings, options)
+    dropped = _brf_without_the_guard(html.replace("肌张力障碍", ""), "zhcn-cbs.ctb", options)
+    read = cells_of_braille(body_of(dropped, "zhcn-cbs.ctb", options))
+    assert read and cells_of_print("肌张力障碍") not in read
+    # and the build refuses both: no BRF is written for a script the table lacks
+    clinic = Clinic(braille=BrailleOptions(tables=(("zh_Hans", "en-ueb-g2.ctb"),)))
+    with pytest.raises(NoBraille, match=r"en-ueb-g2\.ctb has no braille for 肌"):
+        write_brf(REPO, tmp_path / "x.brf", "overview", "zh_Hans", clinic)
+    assert not (tmp_path / "x.brf").exists()
+
+
+def _brf_without_the_guard(html: str, table: str, options: BrailleOptions) -> bytes:
+    """A BRF laid out as the build lays it out, but without its check for undefined characters,
+    and with dots 7 and 8 dropped (liblouis writes its escapes with them) as a careless converter
+    would: what is left is valid braille ASCII, and wrong."""
+    brailler = braille.Brailler(table, options.cells)
+    pages = braille.paginate(braille.items(html, brailler), brailler, options.lines)
+    six = [[re.sub("[\u2840-\u28ff]", lambda m: chr(ord(m[0]) & 0x283F), li) for li in p] for p in pages]
+    return braille.ascii_pages(six, table)
+
+
+def test_a_clinic_sets_the_page_and_the_tables(tmp_path: Path) -> None:
+    profile = tmp_path / "clinic.yaml"
+    profile.write_text("name: X\nbraille:\n  cells: 32\n  lines: 20\n  tables:\n    fr: fr-bfu-g2.ctb\n")
+    clinic = load_clinic(profile)
+    out = write_brf(REPO, tmp_path / "fr.brf", "overview", "fr", clinic)
+    options = clinic.braille
+    assert (options.cells, options.lines) == (32, 20)
+    pages = pages_of(out.read_bytes(), options)  # 32 cells a line at most, 20 lines a page
+    assert [page[-1].split()[-1] for page in pages][:2] == [",*", ",<"]  # numbers 1 and 2
+    # contracted French is not what the default table writes
+    default = write_brf(REPO, tmp_path / "fr-default.brf", "overview", "fr", CLINIC)
+    assert len(out.read_bytes().replace(b" ", b"")) < len(default.read_bytes().replace(b" ", b""))
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("  cells: 7", "clinic.yaml:3: braille.cells: expected a number from 20 to 100"),
+        ("  tables:\n    fr: /etc/passwd", "clinic.yaml:4: braille.tables.fr: '/etc/passwd': name"),
+        (
+            "  tables:\n    fr: fr-nope.ctb",
+            "clinic.yaml:4: braille.tables.fr: braille table fr-nope.ctb",
+        ),
+        ("  tables:\n    xx-bogus: en-ueb-g2.ctb", "clinic.yaml:4: braille.tables.xx-bogus: unknown"),
+    ],
+)
+def test_a_wrong_braille_profile_is_refused_with_its_line(
+    tmp_path: Path, line: str, message: str
+) -> None:
+    profile = tmp_path / "clinic.yaml"
+    profile.write_text(f"name: X\nbraille:\n{line}\n")
+    with pytest.raises(ContentError) as error:
+        load_clinic(profile, "clinic.yaml")
+    assert str(error.value).startswith(message)
+
+
+def test_the_layout_follows_braille_formats() -> None:
+    """Title centred, cell-5 headings after a blank line, 3-1 paragraphs, 1-3 list items with the
+    table's bullet or the step's number, a linear table, box lines, page numbers at the right."""
+    html = (
+        "<h1>Dystonia</h1><p>Short summary.</p>"
+        '<section class="box"><h2>Get help right away</h2><ul><li>' + "muscle " * 8 + "</li></ul>"
+        "</section><h2>Steps</h2><ol><li>Sit down.</li><li>Breathe.</li></ol>"
+        "<p>" + "more words here " * 30 + "</p>"
+        "<table><tr><th>Day</th><th>Pain</th></tr><tr><td>Monday</td><td>4</td></tr>"
+        "<tr><td></td><td></td></tr></table>"
+    )
+    brailler = braille.Brailler("en-ueb-g2.ctb", 40)
+    data = braille.ascii_pages(braille.paginate(braille.items(html, brailler), brailler, 25), "x")
+    pages = pages_of(data, BrailleOptions())
+    lines = [line for page in pages for line in page]
+    assert lines[0] == " " * 16 + ",DY/ONIA"  # (40 - 8) / 2 blank cells before it
+    assert lines[1] == "" and lines[2] == "  ,%ORT SUMM>Y4"  # a blank line, then cell 3
+    assert lines[3] == lines[7] == "7" * 40  # box lines of dots 2356 around the box
+    assert lines[4] == '    ,GET HELP "R AWAY'  # cell 5
+    assert lines[5].startswith("_4 MUSCLE") and lines[6].startswith("  MUSCLE")  # 1-3, UEB's bullet
+    assert lines[8:11] == ["    ,/EPS", "#A4 ,SIT D[N4", "#B4 ,BR1!4"]  # numbered, 1-3
+    assert lines[11] == "" and lines[12].startswith("  M ^WS") and lines[13].startswith("^WS")  # 3-1
+    assert lines[19:22] == ["", ',"D2 ,PA9', ',"D3 ,MON"D2 ,PA93 #D']  # linear; empty row left out
+    assert pages[0][-1] == " " * 38 + "#A"
