@@ -39,9 +39,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from handoutpress import louis
-from handoutpress.build import HANDOUT_TEMPLATE, NO_CLINIC, Project, plan_languages
+from handoutpress.build import HANDOUT_TEMPLATE, NO_CLINIC, LanguagePlan, Project, plan_languages
 from handoutpress.clinic import BrailleOptions, Clinic
-from handoutpress.content import load_collection
+from handoutpress.content import Collection, load_collection
 from handoutpress.files import write_atomic
 from handoutpress.locales import SOURCE_LANGUAGE, Language, language
 from handoutpress.templating import Templates
@@ -428,6 +428,25 @@ def ascii_pages(pages: Sequence[Sequence[str]], table: str) -> bytes:
     return "".join(out).encode("ascii")
 
 
+def handout_html(
+    templates: Templates,
+    collection: Collection,
+    plan: LanguagePlan,
+    handout_id: str,
+    clinic: Clinic,
+    allow_incomplete: bool = False,
+) -> str:
+    """A handout's HTML as its PDF prints it: the same template, translations, clinic and review
+    records (build.HandoutBuilder makes the same for the PDF; phase 2 shares one)."""
+    lang = language(plan.code)
+    translator = Translator(lang, plan.translations, allow_incomplete=allow_incomplete)
+    translated = translate(collection.handout(handout_id), translator, values=clinic.values())
+    review = None if plan.code == SOURCE_LANGUAGE else plan.review
+    part = templates.part(translated, translator, review)
+    producer = collection.library.producer
+    return templates.document(HANDOUT_TEMPLATE, translator, producer, clinic, doc=part)
+
+
 def write_brf(
     project_root: Path,
     out: Path,
@@ -438,21 +457,14 @@ def write_brf(
 ) -> Path:
     """Write one handout's BRF in one language to `out` (atomically), as `make pdfs` will in phase 2.
 
-    The HTML is the PDF's own (the same template, translations, clinic and review records); raises
-    NoBraille when the language has no fitting table, and leaves `out` as it was."""
+    Raises NoBraille when the language has no fitting table (or is not built), and then leaves
+    `out` as it was."""
     project = Project(project_root)
     collection = load_collection(project.handouts_dir, project.root)
     plans, notes = plan_languages(project, [lang_code], allow_incomplete)
     if not plans:
         raise NoBraille(notes[0])
-    plan = plans[0]
-    lang = language(plan.code)
-    translator = Translator(lang, plan.translations, allow_incomplete=allow_incomplete)
     templates = Templates(project.templates_dir, project.cache_dir)
-    translated = translate(collection.handout(handout_id), translator, values=clinic.values())
-    review = None if plan.code == SOURCE_LANGUAGE else plan.review
-    part = templates.part(translated, translator, review)
-    producer = collection.library.producer
-    html = templates.document(HANDOUT_TEMPLATE, translator, producer, clinic, doc=part)
-    write_atomic(out, brf(html, lang, clinic.braille))
+    html = handout_html(templates, collection, plans[0], handout_id, clinic, allow_incomplete)
+    write_atomic(out, brf(html, language(plans[0].code), clinic.braille))
     return out
