@@ -2,6 +2,8 @@
 
 Every field is optional. The values reach the page only through translatable placeholders such as
 `{clinic_phone}`, escaped like any other text; a profile can never add markup or fetch anything.
+The emergency number every handout prints in its safety box (`{emergency_number}`) defaults to the
+American 911, as the paper defaults to Letter: a clinic elsewhere sets its own (112 in Europe).
 `braille:` sets the clinic's embosser page (cells per line, lines per page) and, per language, the
 liblouis tables its readers use instead of the project's (handoutpress.braille.TABLES); a table the
 installed liblouis cannot compile is refused here, with its line, before any file is made.
@@ -9,6 +11,7 @@ installed liblouis cannot compile is refused here, with its line, before any fil
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +24,10 @@ from handoutpress.louis import LouisError, check_tables
 CLINIC_FILE = "clinic.yaml"
 FIELDS = ("name", "phone", "website", "address")
 MAX_FIELD = 200
+#: Without an `emergency_number:`, the number of the United States and Canada (as Letter paper).
+DEFAULT_EMERGENCY_NUMBER = "911"
+#: An emergency number is dialled: digits, perhaps grouped by spaces or hyphens (112, 911, 999, 000).
+EMERGENCY_NUMBER = re.compile(r"[0-9](?:[0-9 -]{0,14}[0-9])?")
 #: Braille pages (cells per line, lines per page): BANA's 40 x 25 unless the clinic's embosser
 #: says otherwise. The smallest leaves room for a page number beside some text; the largest is
 #: wider than any embosser's paper.
@@ -49,12 +56,14 @@ class Clinic:
     website: str = ""
     address: str = ""
     paper: str | None = None
+    emergency_number: str = DEFAULT_EMERGENCY_NUMBER
     #: Not part of the repr, which is part of every PDF's build key: a PDF does not depend on it.
     braille: BrailleOptions = field(default=BrailleOptions(), repr=False)
 
     def values(self) -> dict[str, str]:
-        """Placeholder values: `{clinic_name}`, `{clinic_phone}`, ..."""
-        return {f"clinic_{name}": getattr(self, name) for name in FIELDS}
+        """Placeholder values: `{clinic_name}`, `{clinic_phone}`, ..., `{emergency_number}`."""
+        values = {f"clinic_{name}": getattr(self, name) for name in FIELDS}
+        return values | {"emergency_number": self.emergency_number}
 
     @property
     def is_empty(self) -> bool:
@@ -68,14 +77,18 @@ def load_clinic(path: Path, display: str | None = None) -> Clinic:
     values: dict[str, str] = {}
     braille = BrailleOptions()
     if node is not None:
-        fields = reader.mapping(node, "", set(), {*FIELDS, "paper", "braille"})
+        keys = {*FIELDS, "paper", "emergency_number"}
+        fields = reader.mapping(node, "", set(), {*keys, "braille"})
         for key, value_node in (fields or {}).items():
             if key == "braille":
                 braille = _braille(reader, value_node)
                 continue
-            if key not in (*FIELDS, "paper"):
+            if key not in keys:
                 continue  # already reported as an unknown key
-            value = reader.string(value_node, key)
+            if key == "emergency_number" and value_node.tag.endswith(":int"):
+                value = value_node.value  # `emergency_number: 112` unquoted, as written
+            else:
+                value = reader.string(value_node, key)
             if value is None:
                 continue
             value = " ".join(value.split())
@@ -85,12 +98,14 @@ def load_clinic(path: Path, display: str | None = None) -> Clinic:
                 reader.problem(value_node, key, f"longer than {MAX_FIELD} characters: shorten it")
             elif key == "paper" and value not in ("letter", "a4"):
                 reader.problem(value_node, key, "paper must be letter or a4")
+            elif key == "emergency_number" and not EMERGENCY_NUMBER.fullmatch(value):
+                message = "the number to dial in an emergency, in digits: 112, 911, 999"
+                reader.problem(value_node, key, message)
             else:
                 values[key] = value
     if reader.problems:
         raise ContentError(reader.problems)
     return Clinic(**values, braille=braille)
-
 
 def _braille(reader: YamlReader, node: yaml.Node) -> BrailleOptions:
     """`braille: {cells: 40, lines: 25, tables: {fr: fr-bfu-g2.ctb}}`, every part optional."""
