@@ -107,6 +107,8 @@ class Block:
         return "".join(r.text for r in self.runs)
 
 
+#: HTML elements without an end tag.
+VOID = frozenset({"area", "base", "br", "col", "hr", "img", "input", "link", "meta", "source", "wbr"})
 #: The HTML elements that are blocks of their own, and what they are.
 BLOCKS = {"h1": "title", "h2": "heading", "h3": "heading", "h4": "heading", "p": "paragraph"}
 
@@ -119,7 +121,8 @@ class _Blocks(HTMLParser):
         self.blocks: list[Block] = []
         self.current: Block | None = None
         self.bold = 0
-        self.skip = 0  # inside <head> or <nav>: not part of the handout
+        self.skip = 0  # inside <head>, <nav> or an aria-hidden element: not part of the handout
+        self.hidden: list[str] = []  # the tags of those elements, to know where each ends
         self.lists: list[list[int]] = []  # per open list: [is numbered, next number]
         self.groups = 0
         self.row: list[str] | None = None
@@ -129,8 +132,14 @@ class _Blocks(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         classes = (dict(attrs).get("class") or "").split()
-        if tag in ("head", "nav"):
+        if tag in VOID:
+            return
+        if self.skip or tag in ("head", "nav") or dict(attrs).get("aria-hidden") == "true":
+            # not the handout's text: the page's head, its navigation, and what print draws for
+            # the eye alone (the safety box's "!" marker; lines to write on, which braille paper
+            # cannot take)
             self.skip += 1
+            self.hidden.append(tag)
         elif tag in ("strong", "b"):
             self.bold += 1
         elif tag in ("ul", "ol"):
@@ -153,8 +162,11 @@ class _Blocks(HTMLParser):
             self.cell = []
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("head", "nav"):
-            self.skip -= 1
+        if self.hidden:
+            if tag == self.hidden[-1]:
+                self.hidden.pop()
+                self.skip -= 1
+            return
         elif tag in ("strong", "b"):
             self.bold -= 1
         elif tag in ("ul", "ol") and self.lists:

@@ -107,6 +107,7 @@ def load_clinic(path: Path, display: str | None = None) -> Clinic:
         raise ContentError(reader.problems)
     return Clinic(**values, braille=braille)
 
+
 def _braille(reader: YamlReader, node: yaml.Node) -> BrailleOptions:
     """`braille: {cells: 40, lines: 25, tables: {fr: fr-bfu-g2.ctb}}`, every part optional."""
     fields = reader.mapping(node, "braille", set(), {"cells", "lines", "tables"}) or {}

@@ -10,6 +10,7 @@ pypinyin's reading of the printed text. What a table writes in a way it cannot u
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import subprocess
 import unicodedata
@@ -409,3 +410,29 @@ def test_the_layout_follows_braille_formats() -> None:
     assert lines[11] == "" and lines[12].startswith("  M ^WS") and lines[13].startswith("^WS")  # 3-1
     assert lines[19:22] == ["", ',"D2 ,PA9', ',"D3 ,MON"D2 ,PA93 #D']  # linear; empty row left out
     assert pages[0][-1] == " " * 38 + "#A"
+
+
+def test_the_safety_box_steps_table_and_lines_in_braille(model: Project, tmp_path: Path) -> None:
+    """The model project's handout with every block kind, from its YAML: the safety box between
+    box lines (without print's "!" marker), its slots' items as list items, the steps numbered,
+    the table linear (its empty row left out), the lines to write on left out."""
+    uncontracted = BrailleOptions(tables=(("en", "en-ueb-g1.ctb"),))  # read back word for word
+    clinic = dataclasses.replace(CLINIC, braille=uncontracted)
+    out = write_brf(model.root, tmp_path / "tool.brf", "tool", "en", clinic)
+    pages = pages_of(out.read_bytes(), uncontracted)
+    lines = [line for page in pages for line in page]
+    back = lou_backward("en-ueb-g1.ctb", [line.replace("^", "") for line in lines])  # no bold signs
+    text = " ".join(" ".join(back).split())
+    box = [i for i, line in enumerate(lines) if line == "7" * 40]
+    assert len(box) == 2
+    boxed = " ".join(" ".join(back[box[0] + 1 : box[1]]).split())
+    assert boxed.startswith("Get help right away")  # no "!" before it
+    assert "One side of your body suddenly gets weak." in boxed  # added to its slot
+    assert "Your voice gets breathy after a shot." in boxed
+    assert "Write down when it happens." in text and "Bring the list to your visit." in text
+    steps = [line for line in lines if re.match(r"#[AB]4 ", line)]
+    assert len(steps) == 2  # "1." and "2.": numbered, each item starting in cell 1
+    assert "Day; What I did; How bad (0-10)" in text  # the column headings, on their own
+    assert "Day: Monday" in text and text.count("Day:") == 1  # the empty row is left out
+    after = text.split("Write your questions here.")[1]
+    assert after.lstrip().startswith("A plain shared part")  # nothing drawn for the lines
