@@ -13,8 +13,10 @@ BIN := $(VENV)/bin
 # which is told to use this one: `playwright install` downloads a browser, and that is not allowed).
 # mupdf-tools, ghostscript: the tests draw the PDFs with MuPDF and Ghostscript beside pdfium, as
 # viewers, printer drivers and print servers do (a font one of them draws wrong fails the suite).
+# liblouis20, liblouis-data: the braille translator and its tables (handoutpress.louis calls the library);
+# liblouis-bin: its lou_translate and lou_checktable, to try a table by hand before naming it in clinic.yaml.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext chromium \
-	mupdf-tools ghostscript
+	mupdf-tools ghostscript liblouis20 liblouis-data liblouis-bin
 
 .PHONY: pdfs test setup system lint clean
 

@@ -37,7 +37,7 @@ from handoutpress.catalogs import (
     load_translations,
     read_catalog,
 )
-from handoutpress.clinic import Clinic
+from handoutpress.clinic import FIELDS, Clinic
 from handoutpress.content import Collection, Handout, display_path, load_collection
 from handoutpress.files import os_error_line, write_atomic
 from handoutpress.fonts import FontError, choose_font, font_fingerprint
@@ -50,7 +50,7 @@ from handoutpress.styles import StyleOptions
 from handoutpress.translate import Translator, translate
 
 if TYPE_CHECKING:  # rendering (and WeasyPrint) is imported by the workers that draw
-    from handoutpress.render import RenderedPdf
+    from handoutpress.render import RenderedPdf, Renderer
     from handoutpress.templating import HandoutPart
 
 
@@ -190,6 +190,10 @@ class BuildReport:
 WEASYPRINT_VERSION = version("weasyprint")
 
 
+#: The plain text marker of a boxed section's heading (templates/_handout.html.j2): every font
+#: must draw it.
+BOX_MARKER = "!"
+
 #: The templates of the documents a builder makes, in templates/.
 HANDOUT_TEMPLATE = "handout.html.j2"
 BOOKLET_TEMPLATE = "booklet.html.j2"
@@ -271,7 +275,10 @@ class HandoutBuilder:
 
     Every document (single handout, booklet, bilingual handout, web page) is made the same way: the
     handouts are translated, each becomes a HandoutPart, a template puts the parts together, and
-    `_typeset` proves the fonts against every string printed and lays the PDF out."""
+    `_typeset` proves the fonts against every string printed and lays the PDF out.
+
+    A long-lived caller (the live preview) passes the `renderer` of its previous builder, so fonts,
+    templates and WeasyPrint stay warm when the collection or the clinic changes."""
 
     def __init__(
         self,
@@ -279,14 +286,17 @@ class HandoutBuilder:
         collection: Collection,
         clinic: Clinic,
         allow_incomplete: bool = False,
+        renderer: Renderer | None = None,
     ):
         self.project = project
         self.collection = collection
         self.clinic = clinic
         self.allow_incomplete = allow_incomplete
-        from handoutpress.render import Renderer  # WeasyPrint loads only where PDFs are drawn
+        if renderer is None:
+            from handoutpress.render import Renderer  # WeasyPrint loads only where PDFs are drawn
 
-        self.renderer = Renderer(project.templates_dir, project.cache_dir)
+            renderer = Renderer(project.templates_dir, project.cache_dir)
+        self.renderer = renderer
 
     def render_job(self, job: Job, plan: LanguagePlan) -> RenderedPdf:
         if job.kind == "booklet":
@@ -310,24 +320,24 @@ class HandoutBuilder:
         return translator.printed
 
     def _single(self, handout: Handout, plan: LanguagePlan) -> tuple[Translator, str]:
-        translator = self._translator(plan)
+        translator = self.translator(plan)
         html = self._document(HANDOUT_TEMPLATE, translator, doc=self._part(handout, translator, plan))
         return translator, html
 
     def render_booklet(self, plan: LanguagePlan, style: StyleOptions) -> RenderedPdf:
         """Every handout of the collection in one language, with a cover and a table of contents."""
-        translator = self._translator(plan)
+        translator = self.translator(plan)
         handouts = booklet_handouts(self.collection)
         docs = [self._part(h, translator, plan, prefix=f"{h.id}-") for h in handouts]
-        reviewed = max(h.reviewed for h in handouts)
-        html = self._document(BOOKLET_TEMPLATE, translator, docs=docs, reviewed=reviewed)
+        written = max(h.written for h in handouts)
+        html = self._document(BOOKLET_TEMPLATE, translator, docs=docs, written=written)
         identifier = f"{BOOKLET}/{plan.code}/{style.name}"
         return self._typeset(html, translator, plan, handouts, style, identifier)
 
     def render_bilingual(self, handout: Handout, plan: LanguagePlan, style: StyleOptions) -> RenderedPdf:
         """One handout in one language with its English original, section by section."""
-        translator = self._translator(plan)
-        english = self._translator(SOURCE_PLAN)
+        translator = self.translator(plan)
+        english = self.translator(SOURCE_PLAN)
         doc = self._part(handout, translator, plan)
         original = self._part(handout, english, SOURCE_PLAN, prefix="en-")
         pairs = list(zip(doc.handout.sections, original.handout.sections, strict=True))
@@ -337,10 +347,12 @@ class HandoutBuilder:
 
     def render_page(self, handout: Handout, plan: LanguagePlan) -> str:
         """One handout in one language as a web page, for screens and screen readers."""
-        translator = self._translator(plan)
+        translator = self.translator(plan)
         return self._document(PAGE_TEMPLATE, translator, doc=self._part(handout, translator, plan))
 
-    def _translator(self, plan: LanguagePlan) -> Translator:
+    def translator(self, plan: LanguagePlan) -> Translator:
+        """The Translator every document of `plan`'s language is made with (the live preview's
+        builder returns one that marks what is not yet translated)."""
         lang = language(plan.code)
         return Translator(lang, plan.translations, allow_incomplete=self.allow_incomplete)
 
@@ -389,24 +401,31 @@ class HandoutBuilder:
         found: dict[str, list[str]] = {}
         if lang.tag != source.tag:
             found[source.tag] = [
-                *self._untranslated_texts(handouts, source),
+                *(s.citation for h in handouts for s in h.sources),
+                self.collection.library.producer,
+                *(f"{h.review.reviewer} {h.review.credentials}" for h in handouts),
                 *(h.title.msgid for h in handouts),
                 *(english.printed if english is not None else ()),
             ]
         clinic_lang = language(self.clinic.language)
         if not self.clinic.is_empty and clinic_lang.tag != lang.tag:
-            found.setdefault(clinic_lang.tag, []).extend(self.clinic.values().values())
+            details = [getattr(self.clinic, name) for name in FIELDS]
+            found.setdefault(clinic_lang.tag, []).extend(details)
         return found
 
     def _untranslated_texts(self, handouts: Sequence[Handout], lang: Language) -> list[str]:
-        """Text printed as it is: citations, the producer, the dates and the page digits."""
+        """Text printed as it is: citations, the producer, the reviewers, the dates, the page
+        digits, and the safety box's marker."""
         digits = "".join(str(n) for n in range(10))
         return [
             *(s.citation for h in handouts for s in h.sources),
             self.collection.library.producer,
+            *(f"{h.review.reviewer} {h.review.credentials}" for h in handouts),
             lang.native_name,
-            *(lang.format_date(h.reviewed) for h in handouts),
+            *(lang.format_date(d) for h in handouts for d in (h.written, h.review.date) if d),
+            *self.clinic.values().values(),
             digits if lang.numbering_system == "latn" else "",
+            BOX_MARKER,
         ]
 
 

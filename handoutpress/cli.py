@@ -7,6 +7,8 @@ line per problem naming file and line, and a non-zero exit code; never a traceba
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import functools
 import json
 import multiprocessing
 import os
@@ -41,7 +43,14 @@ from handoutpress.catalogs import (
     update_catalogs,
 )
 from handoutpress.clinic import CLINIC_FILE, Clinic, load_clinic
-from handoutpress.content import ContentError, Problem, display_path, load_collection
+from handoutpress.content import (
+    ClinicalReview,
+    ContentError,
+    Problem,
+    display_path,
+    load_collection,
+    review_age_problems,
+)
 from handoutpress.extract import extract_catalog, same_messages
 from handoutpress.files import os_error_line
 from handoutpress.fonts import SCRIPT_FONTS, FontError
@@ -50,6 +59,7 @@ from handoutpress.locales import SOURCE_LANGUAGE, UnknownLanguage, language
 from handoutpress.manifest import MANIFEST, Manifest, merge
 from handoutpress.preview import PREVIEW_DPI, write_preview
 from handoutpress.reviews import load_review
+from handoutpress.scores import load_scores, score_path
 from handoutpress.site import INDEX, write_site
 from handoutpress.styles import PAPER_SIZES, SIZES, THEMES, StyleOptions
 
@@ -208,21 +218,72 @@ def cmd_preview(project: Project, args: argparse.Namespace) -> None:
         print(f"wrote {path}")
 
 
+def cmd_serve(project: Project, args: argparse.Namespace) -> None:
+    """A live preview of one language in the browser, redrawn at each save (handoutpress.serve).
+
+    A broken catalog or handout is shown in the pages, not stopping the server: the translator fixes
+    it and saves again. What cannot be fixed that way (an unknown language, a language without
+    a catalog, a busy port) stops it at once with one line."""
+    from handoutpress.live import LivePreview
+    from handoutpress.serve import serve
+
+    code = language(args.lang).code
+    if code != SOURCE_LANGUAGE and not catalog_path(project.locales_dir, code).is_file():
+        folder = display_path(project.locales_dir, project.root)
+        raise ValueError(
+            f"no catalog for {args.lang!r} in {folder}/: run `python build_pdfs.py init {code}` first"
+        )
+    clinic_file = Path(args.clinic) if args.clinic else project.root / CLINIC_FILE
+    say = functools.partial(print, flush=True)  # a pipe (an editor's task runner) sees each line now
+    live = LivePreview(
+        project,
+        code,
+        Path(args.out),
+        clinic=lambda: _clinic(project, args.clinic),
+        style=StyleOptions(args.size, args.theme),
+        paper=args.paper,
+        handouts=_split(args.handout) or (),
+        log=say,
+    )
+
+    def ready(url: str) -> None:
+        name = language(code).native_name
+        say(f"serving {name} ({code}) at {url}  (pages reload when you save; Ctrl-C stops)")
+
+    serve(project, live, clinic_file, args.port, on_ready=ready)
+    say(f"stopped; the preview's files stay in {args.out}/")
+
+
 def cmd_report(project: Project, args: argparse.Namespace) -> None:
-    """Reading level of each English handout, and its pages when it has been built."""
-    from handoutpress.readability import measure  # textstat: only for this report
+    """Each English handout's plain-language measures, its pages when it has been built, how much
+    of a type handout is its own, and its scores (handouts/scores/<id>.yaml) when it has been scored."""
+    from handoutpress.readability import measure, own_text_share  # textstat: only for this report
 
     collection = load_collection(project.handouts_dir, project.root)
     entries = Manifest.load(Path(args.out)).entries
-    columns = ("words", "sentences", "avg", "longest", "grade", "pages")
-    print(f"{'handout':<22} " + " ".join(f"{c:>{max(5, len(c))}}" for c in columns))
+    types = [h for h in collection.handouts if h.kind == "type"]
+    rows = [["handout", "words", "sentences", "avg", "longest", "grade", "pages", "own", "CDC",
+             "PEMAT-U", "PEMAT-A"]]  # fmt: skip
+    problems: list[Problem] = []
     for handout in collection.handouts:
         r = measure(handout)
         pages = entries.get(f"en/{handout.id}.pdf", {}).get("pages", "-")
-        print(
-            f"{r.handout:<22} {r.words:>5} {r.sentences:>9} {r.average:>5.1f} {r.longest:>7} "
-            f"{r.grade:>5.1f} {pages!s:>5}"
-        )
+        own = f"{own_text_share(handout, types):.0%}" if handout.kind == "type" else "-"
+        scores = ["-", "-", "-"]
+        path = score_path(project.handouts_dir, handout.id)
+        if path.exists():
+            try:
+                sheet = load_scores(path, project.root)
+            except ContentError as exc:
+                problems += exc.problems
+            else:
+                scores = [f"{sheet.cdc_score:.0f}", f"{sheet.understandability:.0f}%",
+                          f"{sheet.actionability:.0f}%"]  # fmt: skip
+        rows.append([r.handout, str(r.words), str(r.sentences), f"{r.average:.1f}", str(r.longest),
+                     f"{r.grade:.1f}", str(pages), own, *scores])  # fmt: skip
+    print_table(rows)
+    if problems:
+        raise ContentError(problems)
 
 
 def cmd_manifest(project: Project, args: argparse.Namespace) -> None:
@@ -301,10 +362,31 @@ def cmd_status(project: Project, args: argparse.Namespace) -> None:
         print(json.dumps(rows, indent=2))
         return
     header = ["language", "name", "translated", "fuzzy", "untranslated", "obsolete", "percent", "review"]
-    table = [header, *([str(row[h]) for h in header] for row in rows)]
-    widths = [max(columns(line[i]) for line in table) for i in range(len(header))]
+    print_table([header, *([str(row[h]) for h in header] for row in rows)])
+    # What each English handout says about its clinical review, from its record (REVIEWING.md).
+    collection = load_collection(project.handouts_dir, project.root)
+    print()
+    print_table(
+        [
+            ["handout", "written", "clinical review"],
+            *([h.id, h.written.isoformat(), clinical_review(h.review)] for h in collection.handouts),
+        ]
+    )
+
+
+def clinical_review(review: ClinicalReview) -> str:
+    """A handout's review record in one line, as `status` shows it."""
+    if not review.reviewed:
+        return "draft: not yet checked by a clinician"
+    return f"checked on {review.date} by {review.reviewer}, {review.credentials}"
+
+
+def print_table(table: list[list[str]]) -> None:
+    """Rows in columns that line up in a terminal, whatever script the cells are written in."""
+    widths = [max(columns(line[i]) for line in table) for i in range(len(table[0]))]
     for line in table:
-        print("  ".join(cell + " " * (w - columns(cell)) for cell, w in zip(line, widths, strict=True)))
+        cells = [cell + " " * (w - columns(cell)) for cell, w in zip(line, widths, strict=True)]
+        print("  ".join(cells).rstrip())
 
 
 def columns(text: str) -> int:
@@ -373,10 +455,12 @@ def lint_project(
     problems: list[Problem | LintProblem] = []
     template = None
     try:
-        load_collection(project.handouts_dir, project.root)
+        collection = load_collection(project.handouts_dir, project.root)
     except ContentError as exc:
         problems += exc.problems  # the template cannot be extracted from broken content
     else:
+        for old in review_age_problems(collection, dt.date.today()):
+            problems.append(LintProblem(old.path, old.line, f"{old.where}: {old.message}", True))
         if _pot_outdated(project):
             message = "out of date with handouts/ and templates/: run extract, then update"
             problems.append(LintProblem(display_path(project.pot, project.root), 1, message))
@@ -472,6 +556,20 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="preview", help="output folder (default: preview)")
     p.add_argument("--dpi", type=int, default=PREVIEW_DPI, help=f"resolution (default: {PREVIEW_DPI})")
     p.set_defaults(func=cmd_preview)
+    v = sub.add_parser(
+        "serve", help="live preview in the browser: pages redrawn and reloaded at each save"
+    )
+    v.add_argument("--lang", default=SOURCE_LANGUAGE, help="language code (default: en)")
+    v.add_argument("--handout", action="append", help="only these handout ids (default: all)")
+    v.add_argument(
+        "--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0: any free one)"
+    )
+    v.add_argument("--size", choices=list(SIZES), default="standard", help="print size of the PDFs")
+    v.add_argument("--theme", choices=list(THEMES), default="default", help="colour theme of the PDFs")
+    v.add_argument("--paper", choices=PAPER_SIZES, help="paper size (default: as for build)")
+    v.add_argument("--clinic", metavar="FILE", help="clinic profile (default: clinic.yaml if present)")
+    v.add_argument("--out", default="preview/live", help="its files (default: preview/live)")
+    v.set_defaults(func=cmd_serve)
     r = sub.add_parser("report", help="reading level and pages of each English handout")
     r.add_argument("--out", default="dist", help="where the PDFs were built (for page counts)")
     r.set_defaults(func=cmd_report)
@@ -502,6 +600,7 @@ COMMANDS = frozenset(
         "manifest",
         "report",
         "preview",
+        "serve",
         "index",
     }
 )
