@@ -29,6 +29,10 @@ from fontTools.ttLib import TTCollection, TTFont
 from handoutpress.files import write_atomic
 
 WEIGHTS = (400, 700)
+#: Characters the stylesheets draw that no string holds: a bulleted list's disc and the space after
+#: it. A cut-down font keeps them; without them the bullets of Chinese handouts came from whatever
+#: system font fontconfig found (DejaVu Sans here), a third font in the PDF and another elsewhere.
+DRAWN_BY_STYLES = "\u2022 "
 #: The folder of prepared fonts in the build cache; its number changes when the same source gives
 #: other bytes, so no font made the old way is reused (2: fonts no longer stamped with the clock;
 #: 3: CID-keyed fonts cut down with their CIDs numbered as their glyphs, see _subset).
@@ -288,7 +292,7 @@ def prepare_family(source: FontSource, cache_dir: Path, characters: str = "") ->
         if _is_variable(path):
             path = _static_instance(path, weight, cache_dir)
         if source.subset:
-            path = _subset(path, characters, cache_dir)
+            path = _subset(path, characters + DRAWN_BY_STYLES, cache_dir)
         files.append((weight, path))
     suffix = f"-{files[0][1].stem.rsplit('-', 1)[-1]}" if source.subset else ""
     return PreparedFont(source.family, f"hp-{_slug(source.family)}{suffix}", tuple(files))

@@ -51,6 +51,20 @@ def test_every_pdf_make_pdfs_builds_passes_the_pdf_ua_1_validator(make_pdfs: Pat
     assert failures == [], f"{len({f.split(':')[0] for f in failures})} of {len(pdfs)} PDFs fail"
 
 
+def test_every_pdf_is_drawn_in_the_projects_own_fonts_only(make_pdfs: Path) -> None:
+    """No glyph from a system font that fontconfig happened to find (the bullets of Chinese lists
+    came from DejaVu Sans): the same PDF on every machine, in the faces the guidelines name."""
+    strangers = set()
+    for path in sorted(make_pdfs.rglob("*.pdf")):
+        with pikepdf.open(path) as pdf:
+            for pdf_page in pdf.pages:
+                for font in pdf_page.Resources.get("/Font", {}).values():
+                    name = str(font.BaseFont).split("+")[-1]
+                    if not name.startswith("hp-"):  # every prepared family is named hp-...
+                        strangers.add(f"{path.relative_to(make_pdfs)}: {name}")
+    assert sorted(strangers) == []
+
+
 def test_the_comparison_covers_every_script_a_language_is_printed_in() -> None:
     assert {language(code).script for code in LANGUAGES} == set(SCRIPT_FONTS)
     assert "vi" in LANGUAGES  # Latin with stacked marks, printed in another font than English
