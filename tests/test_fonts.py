@@ -9,6 +9,7 @@ from pathlib import Path
 
 import fontpkg
 import pytest
+from fontTools.ttLib import TTFont
 
 from handoutpress import fonts
 
@@ -69,3 +70,29 @@ def test_a_fonts_content_hash_comes_from_the_cache_until_the_file_changes(tmp_pa
     fonts._file_digest.cache_clear()
     with pytest.raises(AssertionError, match="hashed again"):
         fonts._file_digest(font, cache)
+
+
+def test_a_cut_down_cid_keyed_font_numbers_its_cids_as_its_glyphs(tmp_path: Path) -> None:
+    """Noto Sans CJK is CID-keyed: cut down, each glyph's CID must be its glyph id (PDF readers
+    that follow the specification, MuPDF and Ghostscript, find glyphs by CID), and each character
+    must still draw the glyph it draws in the full font."""
+    from fontTools.pens.recordingPen import RecordingPen
+    from fontTools.ttLib import TTCollection
+
+    text = "肌张力障碍\uff1a概述 Dystonia 1"
+    prepared = fonts.prepare_family(fonts.NOTO_CJK_SC, tmp_path, text)
+    cut = TTFont(dict(prepared.files)[400])
+    top = cut["CFF "].cff.topDictIndex[0]
+    assert hasattr(top, "ROS")  # still CID-keyed
+    order = cut.getGlyphOrder()
+    assert order[1:] == [f"cid{gid:05d}" for gid in range(1, len(order))]
+    collection = TTCollection(dict(fonts.NOTO_CJK_SC.system_files)[400], lazy=True)
+    (full,) = [f for f in collection.fonts if f["name"].getDebugName(1) == fonts.NOTO_CJK_SC.family]
+
+    def outline(font: TTFont, char: str) -> list:
+        pen = RecordingPen()
+        font.getGlyphSet()[font.getBestCmap()[ord(char)]].draw(pen)
+        return pen.value
+
+    for char in set(text) - {" "}:
+        assert outline(cut, char) == outline(full, char), char

@@ -100,7 +100,7 @@ def test_latin_citations_and_the_producer_are_english_runs_in_the_latin_face(ara
     runs = runs_by_language(arabic / "ar/sample.pdf")
     # A run broken over two lines is two elements, each with /Lang: read them in order.
     english = "".join(c["text"] for lang, chars in runs if lang == "en" for c in chars)
-    for phrase in ("The test producer", "Doe J. A test source. Test Journal. 2020;1:1-2"):
+    for phrase in ("The test producer", "A test source. Test Journal, 2020"):
         assert phrase.replace(" ", "") in english.replace(" ", "")
     assert "Samplehandout" in english.replace(" ", "")  # the English title it translates
     for lang, chars in runs:
