@@ -13,6 +13,7 @@ import pytest
 
 from handoutpress.cli import main
 
+from .accessibility import axe_violations
 from .conftest import MINI_ARABIC, add_language, make_mini
 
 CLINIC = {
@@ -134,6 +135,7 @@ def test_the_web_page_isolates_each_latin_run_in_its_own_language_and_face(arabi
             assert facts["font"].split(",")[0].strip('"') == "hp-atkinson-hyperlegible", field
             if field in LABELS:  # the Arabic label to the right of the run, as in the PDF
                 assert facts["label"] >= facts["right"] - 0.5, field
+        assert axe_violations(page) == []
     finally:
         context.close()
 
