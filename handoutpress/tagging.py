@@ -151,7 +151,9 @@ class _GlyphMap:
 
     alone: dict[int, str] = field(default_factory=dict)
     borrowed: set[int] = field(default_factory=set)
-    clusters: dict[tuple[tuple[int, ...], str], _Cluster] = field(default_factory=dict)
+    #: (glyphs, text) of those clusters; not the _Cluster, whose font would keep this map's key
+    #: (the font) alive from its own value, and every document's fonts with it.
+    clusters: dict[tuple[tuple[int, ...], str], None] = field(default_factory=dict)
 
 
 def _nominal_characters(font: Any) -> dict[int, str]:
@@ -176,12 +178,12 @@ def _read_nominal_characters(data: bytes, index: int) -> dict[int, str]:
     return {glyph_ids[cmap[code]]: chr(code) for code in sorted(cmap, reverse=True)}
 
 
-def _rest(cluster: _Cluster, known: dict[int, str]) -> tuple[str, list[int]]:
+def _rest(glyphs: tuple[int, ...], text: str, known: dict[int, str]) -> tuple[str, list[int]]:
     """What is left of a cluster's text once the glyphs `known` has a text for are taken out, and
     the glyphs it has none for (compared decomposed, NFD, as the marks of "ẹ" are drawn)."""
-    rest = unicodedata.normalize("NFD", cluster.text)
+    rest = unicodedata.normalize("NFD", text)
     unknown = []
-    for glyph in dict.fromkeys(cluster.glyphs):
+    for glyph in dict.fromkeys(glyphs):
         if glyph in known:
             rest = rest.replace(unicodedata.normalize("NFD", known[glyph]), "", 1)
         else:
@@ -209,19 +211,18 @@ def settle_maps(font: Any, glyph_map: _GlyphMap) -> None:
     }
     known |= glyph_map.alone
     known |= {g: nominal[g] for g in glyph_map.borrowed if g in nominal and g not in known}
-    clusters = list(glyph_map.clusters.values())
     learnt = True
     while learnt:
         learnt = False
-        for cluster in clusters:
-            rest, unknown = _rest(cluster, known)
+        for glyphs, text in glyph_map.clusters:
+            rest, unknown = _rest(glyphs, text, known)
             if len(unknown) == 1 and rest:
                 known[unknown[0]] = rest
                 learnt = True
-    for cluster in clusters:
-        rest, unknown = _rest(cluster, known)
+    for glyphs, text in glyph_map.clusters:
+        rest, unknown = _rest(glyphs, text, known)
         for glyph in unknown:
-            known[glyph] = rest or cluster.text[-1]
+            known[glyph] = rest or text[-1]
             rest = ""
     for glyph in glyph_map.borrowed:
         font.to_unicode[glyph] = known[glyph]
@@ -369,7 +370,7 @@ def install_actual_text() -> None:
                     font, glyph, sizes.get(id(font), 0)
                 ):
                     glyph_map.borrowed.add(glyph)
-                    glyph_map.clusters.setdefault((tuple(cluster.glyphs), cluster.text), cluster)
+                    glyph_map.clusters[tuple(cluster.glyphs), cluster.text] = None
         if split:
             properties["ActualText"] = pydyf.String(textbox.text)
         return result
