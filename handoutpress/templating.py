@@ -66,6 +66,8 @@ class ClinicText:
 
 
 def clinic_text(clinic: Clinic, doc_lang: Language) -> ClinicText:
+    """The clinic's details for a document in `doc_lang`: the templates print these, and content
+    gets them through its `{clinic_*}` placeholders, so both tag and isolate them alike."""
     written = language(clinic.language)
 
     def run(value: str, direction: str | None = None) -> Markup:
