@@ -352,7 +352,7 @@ class YamlReader:
                 block = self.item_list(item, label, kind, slots)
                 if block is None:
                     continue
-                if block.slot in named:
+                if block.slot and block.slot in named:
                     self.problem(item, f"{label}.slot", f"two lists are named {block.slot!r}")
                 named.add(block.slot or "")
                 out.append(block)
