@@ -31,7 +31,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     clinic.write_text("name: Test Clinic\nemergency_number: 112\n", encoding="utf-8")
     out = project.root / "dist"
     args = ["--root", str(project.root), "build", "--out", str(out), "--clinic", str(clinic)]
-    assert main([*args, "--jobs", "1", "--theme", "default", "--theme", "reverse"]) == 0
+    assert main([*args, "--jobs", "1", "--theme", "default", "--theme", "reverse", "--bilingual"]) == 0
     return out
 
 
@@ -77,6 +77,21 @@ def test_the_safety_box_is_framed_first_on_page_one_with_the_clinics_number(buil
         ring = min(outer, key=lambda r: r["width"])
         assert frame["x0"] - ring["x0"] >= 3.9  # pt: a 4 pt rule
         assert tuple(ring["non_stroking_color"]) == (0.0, 0.0, 0.0)
+
+
+def test_a_bilingual_handout_frames_the_box_in_both_languages(built) -> None:
+    """The reader's box whole on page 1; the English one after it, whole too (on page 2 when both
+    do not fit on one page)."""
+    with pdfplumber.open(built / "es" / "tool.bilingual.pdf") as pdf:
+        spanish = next(w for w in words(pdf.pages[0]) if w["text"] == "Pida")
+        assert frame_around(pdf.pages[0], spanish)
+        for page in pdf.pages[:2]:
+            english = [w for w in words(page) if w["text"] == "Get"]
+            if english:
+                assert frame_around(page, english[0])
+                break
+        else:
+            raise AssertionError("no English safety box on page 1 or 2")
 
 
 def test_the_frame_is_the_text_colour_at_7_to_1_in_the_reverse_theme_too(built) -> None:
