@@ -508,7 +508,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="preview", help="output folder (default: preview)")
     p.add_argument("--dpi", type=int, default=PREVIEW_DPI, help=f"resolution (default: {PREVIEW_DPI})")
     p.set_defaults(func=cmd_preview)
-    r = sub.add_parser("report", help="reading level and pages of each English handout")
+    r = sub.add_parser(
+        "report", help="reading level, pages, own-text share and scores of each English handout"
+    )
     r.add_argument("--out", default="dist", help="where the PDFs were built (for page counts)")
     r.set_defaults(func=cmd_report)
     m = sub.add_parser("manifest", help="join the manifests of sharded builds")
