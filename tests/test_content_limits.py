@@ -28,6 +28,10 @@ from handoutpress.locales import language
 from handoutpress.readability import measure, sentences
 
 from .conftest import REPO
+
+# TEMPORARY (lead): the rewritten content lives on the `content` branch until its translations are
+# done; this mark comes off in the same merge that brings the content to main.
+pytestmark = pytest.mark.skip(reason="waits for the content rewrite (branch content)")
 from .pdfinfo import Element, structure
 
 COLLECTION = load_collection(REPO / "handouts", REPO)
