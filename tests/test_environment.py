@@ -35,16 +35,16 @@ LANGUAGE_CASES = {
     ),
     "start a language that has a catalog": (
         ["init", "es"],
-        "locales/es/LC_MESSAGES/handouts.po:1: already exists: run `python build_pdfs.py update` "
-        "to refresh it",
+        "locales/es/LC_MESSAGES/handouts.po:1: already exists: run "
+        "`.venv/bin/python build_pdfs.py update` to refresh it",
     ),
     "check a language without a catalog": (
         ["check", "--lang", "de"],
-        "error: no catalog for 'de' in locales/: run `python build_pdfs.py init de` first",
+        "error: no catalog for 'de' in locales/: run `.venv/bin/python build_pdfs.py init de` first",
     ),
     "build a language without a catalog": (
         ["build", "--lang", "de"],
-        "error: no catalog for 'de' in locales/: run `python build_pdfs.py init de` first",
+        "error: no catalog for 'de' in locales/: run `.venv/bin/python build_pdfs.py init de` first",
     ),
 }
 FOLDER_LINE = (
