@@ -11,7 +11,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 import unicodedata
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -51,7 +50,7 @@ from handoutpress.clinic import CLINIC_FILE, Clinic, load_clinic
 from handoutpress.commands import command
 from handoutpress.completeness import completeness
 from handoutpress.content import ContentError, Problem, display_path, load_collection
-from handoutpress.extract import extract_catalog, same_messages
+from handoutpress.extract import extract_catalog, template_in_step
 from handoutpress.files import os_error_line, write_atomic
 from handoutpress.fonts import SCRIPT_FONTS, FontError
 from handoutpress.lint import NOTE, WARNING, CatalogRefused, LintProblem, lint_catalog
@@ -576,9 +575,8 @@ def _known(code: str) -> bool:
 
 
 def _pot_outdated(project: Project) -> bool:
-    with tempfile.TemporaryDirectory() as tmp:
-        fresh = extract_catalog(project.root, Path(tmp), "handouts", __version__)
-        return not project.pot.exists() or same_messages(fresh, project.pot) is False
+    locales, cache = project.locales_dir, project.cache_dir
+    return not template_in_step(project.root, locales, cache, "handouts", __version__)
 
 
 def parser() -> argparse.ArgumentParser:

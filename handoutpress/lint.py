@@ -16,8 +16,9 @@ with the line of the translation (its msgstr), where the translator types. A fin
 
 A rule of one translated entry is a Babel checker (`(catalog, message) -> None`, raising
 TranslationError: the interface of `babel.messages.checkers`), so the same functions can also be
-registered under Babel's `babel.checkers` entry point; `each_translated` makes one a rule. A rule of
-the whole catalog takes the CatalogUnderCheck. A new check is a function added to RULES.
+registered under Babel's `babel.checkers` entry point; `translated_entries` runs them all. A rule of
+the whole catalog takes the CatalogUnderCheck. A new check is a function added to ENTRY_CHECKERS
+or to RULES.
 Every rule takes time in proportion to the catalog's length (no pattern here can backtrack).
 """
 
@@ -190,33 +191,32 @@ def length(catalog: Catalog | None, message: Message) -> None:
             )
 
 
-#: The rules of one translated entry, in the order their problems are reported.
+#: The rules of one translated entry, in the order their problems are reported. The first is a
+#: precondition (as in pofilter): a translation many times too long is not searched for more.
 ENTRY_CHECKERS: tuple[Checker, ...] = (
+    length,
     placeholders,
     bold_marks,
     control_characters,
     markup,
     links,
-    length,
 )
 
 
-def each_translated(checker: Checker) -> Rule:
-    """A rule that runs a Babel checker over every translated entry."""
-
-    def rule(subject: CatalogUnderCheck) -> Iterator[LintProblem]:
-        for message in subject.catalog:
-            if not message.id or not is_translated(message):
-                continue
+def translated_entries(subject: CatalogUnderCheck) -> Iterator[LintProblem]:
+    """Every translated entry through ENTRY_CHECKERS, each problem at the translation's line."""
+    for message in subject.catalog:
+        if not message.id or not is_translated(message):
+            continue
+        for checker in ENTRY_CHECKERS:
             try:
                 checker(subject.catalog, message)
             except TranslationError as exc:
                 line = subject.translation_line(message)
                 text = f"{exc} in translation of {quoted(english(message))}"
                 yield subject.problem(line, text, rule=checker.__name__)
-
-    rule.__name__ = checker.__name__
-    return rule
+                if checker is ENTRY_CHECKERS[0]:
+                    break  # the precondition: the other checks would only add noise
 
 
 # Rules of the whole catalog.
@@ -301,7 +301,7 @@ RULES: tuple[Rule, ...] = (
     header_language,
     plural_forms,
     translator_named,
-    *(each_translated(checker) for checker in ENTRY_CHECKERS),
+    translated_entries,
     printable_characters,
     unfinished,
 )
