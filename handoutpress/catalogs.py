@@ -157,37 +157,43 @@ def init_catalog(root: Path, locales_dir: Path, pot: Path, code: str) -> Path:
         display = display_path(target, root)
         raise CatalogError(display, 1, f"already exists: run {command('update')} to refresh it")
     read_template(pot, display_path(pot, root))  # a missing template: say to run extract
+    _msgmerge_program()  # before Babel writes anything
     _pybabel(root, "init", "-i", str(pot), "-d", str(locales_dir), "-D", DOMAIN, "-l", lang.code)
     write_atomic(target, msgmerge(target, pot))
     return target
 
 
-def msgmerge(po: Path, pot: Path) -> bytes:
+def msgmerge(po: Path, pot: Path, display: str | None = None) -> bytes:
     """What `msgmerge --previous` makes of a catalog and the template (GNU's defaults otherwise).
 
     Changed English comes back fuzzy with the old English as `#|` lines (and an entry no longer
     fuzzy loses them), removed entries stay at the end as `#~`, new ones are empty, entries follow
     the template's order and lines wrap at 79 columns as Poedit's do: the same inputs always give
     the same bytes, and a diff shows only what changed."""
+    args = [_msgmerge_program(), "--quiet", "--previous", "--output-file=-", str(po), str(pot)]
+    env = {**os.environ, "LC_ALL": "C", "LANGUAGE": ""}  # its messages in English, whatever the locale
+    done = subprocess.run(args, capture_output=True, env=env, check=False)
+    if done.returncode:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        message = f"msgmerge could not merge it: {reason[-1] if reason else 'no reason given'}"
+        raise CatalogError(display or po, 1, message)
+    return done.stdout
+
+
+def _msgmerge_program() -> str:
     program = shutil.which("msgmerge")
     if program is None:
         raise MissingTool(
             "GNU msgmerge is missing: install the Debian package gettext "
             "(`make setup` does, when run as root)"
         )
-    args = [program, "--quiet", "--previous", "--output-file=-", str(po), str(pot)]
-    env = {**os.environ, "LC_ALL": "C", "LANGUAGE": ""}  # its messages in English, whatever the locale
-    done = subprocess.run(args, capture_output=True, env=env, check=False)
-    if done.returncode:
-        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise CatalogError(po, 1, f"msgmerge could not merge it: {reason[-1] if reason else '?'}")
-    return done.stdout
+    return program
 
 
 def merged_catalog(po: Path, pot: Path, display: str | None = None) -> bytes:
     """The catalog as `update` writes it; a broken catalog is refused first, with its lines."""
     load_catalog(po, display)
-    return msgmerge(po, pot)
+    return msgmerge(po, pot, display)
 
 
 def read_template(pot: Path, display: str | None = None) -> Catalog:

@@ -490,3 +490,18 @@ def test_a_language_without_its_review_record_is_flagged(mini_es, capsys) -> Non
         "locales/es/translation.yaml:1: warning: missing: the language's review record (status, "
         "reviewer, glossary); copy one from another language, or see TRANSLATING.md step 1"
     ]
+
+
+def test_without_gnu_gettext_update_and_init_say_what_to_install(mini_es, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    missing = (
+        "error: GNU msgmerge is missing: install the Debian package gettext "
+        "(`make setup` does, when run as root)"
+    )
+    before = (mini_es.root / PO).read_bytes()
+    for command in (["update"], ["init", "fr"]):
+        capsys.readouterr()
+        assert main(["--root", str(mini_es.root), *command]) == 1
+        assert capsys.readouterr().err.splitlines() == [missing]
+    assert (mini_es.root / PO).read_bytes() == before
+    assert not (mini_es.locales_dir / "fr").exists()
