@@ -212,6 +212,10 @@ class BuildReport:
 WEASYPRINT_VERSION = version("weasyprint")
 
 
+#: The plain text marker of a boxed section's heading (templates/_handout.html.j2): every font
+#: must draw it.
+BOX_MARKER = "!"
+
 #: The templates of the documents a builder makes, in templates/.
 HANDOUT_TEMPLATE = "handout.html.j2"
 BOOKLET_TEMPLATE = "booklet.html.j2"
@@ -351,8 +355,8 @@ class HandoutBuilder:
         translator = self._translator(plan)
         handouts = booklet_handouts(self.collection)
         docs = [self._part(h, translator, plan, prefix=f"{h.id}-") for h in handouts]
-        reviewed = max(h.reviewed for h in handouts)
-        html = self._document(BOOKLET_TEMPLATE, translator, docs=docs, reviewed=reviewed)
+        written = max(h.written for h in handouts)
+        html = self._document(BOOKLET_TEMPLATE, translator, docs=docs, written=written)
         identifier = f"{BOOKLET}/{plan.code}/{style.name}"
         return self._typeset(html, translator, plan, handouts, style, identifier)
 
@@ -414,14 +418,18 @@ class HandoutBuilder:
         return self.renderer.pdf(html, css, fonts, identifier)
 
     def _untranslated_texts(self, handouts: Sequence[Handout], lang: Language) -> list[str]:
-        """Text printed as it is: citations, the producer, the dates and the page digits."""
+        """Text printed as it is: citations, the producer, the reviewers, the dates, the page
+        digits, and the safety box's marker."""
         digits = "".join(str(n) for n in range(10))
         return [
             *(s.citation for h in handouts for s in h.sources),
             self.collection.library.producer,
+            *(f"{h.review.reviewer} {h.review.credentials}" for h in handouts),
             lang.native_name,
-            *(lang.format_date(h.reviewed) for h in handouts),
+            *(lang.format_date(d) for h in handouts for d in (h.written, h.review.date) if d),
+            *self.clinic.values().values(),
             digits if lang.numbering_system == "latn" else "",
+            BOX_MARKER,
         ]
 
 

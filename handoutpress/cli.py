@@ -8,6 +8,7 @@ message names is written as it can be typed in the project folder (handoutpress.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -49,7 +50,14 @@ from handoutpress.catalogs import (
 from handoutpress.clinic import CLINIC_FILE, Clinic, load_clinic
 from handoutpress.commands import command
 from handoutpress.completeness import completeness
-from handoutpress.content import ContentError, Problem, display_path, load_collection
+from handoutpress.content import (
+    ClinicalReview,
+    ContentError,
+    Problem,
+    display_path,
+    load_collection,
+    review_age_problems,
+)
 from handoutpress.extract import extract_catalog, template_in_step
 from handoutpress.files import os_error_line, write_atomic
 from handoutpress.fonts import SCRIPT_FONTS, FontError
@@ -58,6 +66,7 @@ from handoutpress.locales import SOURCE_LANGUAGE, UnknownLanguage, language
 from handoutpress.manifest import MANIFEST, Manifest, merge
 from handoutpress.preview import PREVIEW_DPI, write_preview
 from handoutpress.reviews import REVIEW_FILE, load_review, review_record_template
+from handoutpress.scores import load_scores, score_path
 from handoutpress.site import INDEX, write_site
 from handoutpress.styles import PAPER_SIZES, SIZES, THEMES, StyleOptions
 
@@ -245,20 +254,35 @@ def cmd_preview(project: Project, args: argparse.Namespace) -> None:
 
 
 def cmd_report(project: Project, args: argparse.Namespace) -> None:
-    """Reading level of each English handout, and its pages when it has been built."""
-    from handoutpress.readability import measure  # textstat: only for this report
+    """Each English handout's plain-language measures, its pages when it has been built, how much
+    of a type handout is its own, and its scores (handouts/scores/<id>.yaml) when it has been scored."""
+    from handoutpress.readability import measure, own_text_share  # textstat: only for this report
 
     collection = load_collection(project.handouts_dir, project.root)
     entries = Manifest.load(Path(args.out)).entries
-    columns = ("words", "sentences", "avg", "longest", "grade", "pages")
-    print(f"{'handout':<22} " + " ".join(f"{c:>{max(5, len(c))}}" for c in columns))
+    types = [h for h in collection.handouts if h.kind == "type"]
+    rows = [["handout", "words", "sentences", "avg", "longest", "grade", "pages", "own", "CDC",
+             "PEMAT-U", "PEMAT-A"]]  # fmt: skip
+    problems: list[Problem] = []
     for handout in collection.handouts:
         r = measure(handout)
         pages = entries.get(f"en/{handout.id}.pdf", {}).get("pages", "-")
-        print(
-            f"{r.handout:<22} {r.words:>5} {r.sentences:>9} {r.average:>5.1f} {r.longest:>7} "
-            f"{r.grade:>5.1f} {pages!s:>5}"
-        )
+        own = f"{own_text_share(handout, types):.0%}" if handout.kind == "type" else "-"
+        scores = ["-", "-", "-"]
+        path = score_path(project.handouts_dir, handout.id)
+        if path.exists():
+            try:
+                sheet = load_scores(path, project.root)
+            except ContentError as exc:
+                problems += exc.problems
+            else:
+                scores = [f"{sheet.cdc_score:.0f}", f"{sheet.understandability:.0f}%",
+                          f"{sheet.actionability:.0f}%"]  # fmt: skip
+        rows.append([r.handout, str(r.words), str(r.sentences), f"{r.average:.1f}", str(r.longest),
+                     f"{r.grade:.1f}", str(pages), own, *scores])  # fmt: skip
+    print_table(rows)
+    if problems:
+        raise ContentError(problems)
 
 
 def cmd_manifest(project: Project, args: argparse.Namespace) -> None:
@@ -392,35 +416,52 @@ def cmd_status(project: Project, args: argparse.Namespace) -> None:
     else:
         header = ["language", "name", "translated", "fuzzy", "untranslated", "obsolete", "percent",
                   "handouts", "review"]  # fmt: skip
-        _table([header, *([str(row[h]) for h in header] for row in rows)])
+        print_table([header, *([str(row[h]) for h in header] for row in rows)])
         for row in rows:
-            if args.lang:
-                _handout_table(row)
-            elif row["missing"][BOOKLET]:
+            if not args.lang and row["missing"][BOOKLET]:
                 complete = ", ".join(row["complete"]) or "none yet"
                 print(
                     f"{row['language']}: complete: {complete}; the others wait "
                     f"({command('status', '--lang', row['language'])} shows each)"
                 )
+        print()
+        if args.lang:  # each handout of the language: the strings it can print, how many it lacks
+            for row in rows:
+                print_table(
+                    [
+                        ["handout", "strings", "missing", "complete"],
+                        *([name, str(row["strings"][name]), str(missing), "no" if missing else "yes"]
+                          for name, missing in row["missing"].items()),
+                    ]
+                )  # fmt: skip
+        else:  # what each English handout says about its clinical review (REVIEWING.md)
+            print_table(
+                [
+                    ["handout", "written", "clinical review"],
+                    *(
+                        [h.id, h.written.isoformat(), clinical_review(h.review)]
+                        for h in collection.handouts
+                    ),
+                ]
+            )
     for exc in broken:
         print(exc, file=sys.stderr)
     if broken:
         raise Failed(1)
 
 
-def _handout_table(row: dict) -> None:
-    """Each handout of one language: the strings it can print, how many lack a translation."""
-    print()
-    lines = [["handout", "strings", "missing", "complete"]]
-    for name, missing in row["missing"].items():
-        lines.append([name, str(row["strings"][name]), str(missing), "no" if missing else "yes"])
-    _table(lines)
+def clinical_review(review: ClinicalReview) -> str:
+    """A handout's review record in one line, as `status` shows it."""
+    if not review.reviewed:
+        return "draft: not yet checked by a clinician"
+    return f"checked on {review.date} by {review.reviewer}, {review.credentials}"
 
 
-def _table(lines: list[list[str]]) -> None:
-    widths = [max(columns(line[i]) for line in lines) for i in range(len(lines[0]))]
-    for line in lines:
-        cells = (cell + " " * (w - columns(cell)) for cell, w in zip(line, widths, strict=True))
+def print_table(table: list[list[str]]) -> None:
+    """Rows in columns that line up in a terminal, whatever script the cells are written in."""
+    widths = [max(columns(line[i]) for line in table) for i in range(len(table[0]))]
+    for line in table:
+        cells = [cell + " " * (w - columns(cell)) for cell, w in zip(line, widths, strict=True)]
         print("  ".join(cells).rstrip())
 
 
@@ -533,10 +574,12 @@ def lint_project(
     problems: list[Problem | LintProblem] = []
     template = None
     try:
-        load_collection(project.handouts_dir, project.root)
+        collection = load_collection(project.handouts_dir, project.root)
     except ContentError as exc:
         problems += exc.problems  # the template cannot be extracted from broken content
     else:
+        for old in review_age_problems(collection, dt.date.today()):
+            problems.append(LintProblem(old.path, old.line, f"{old.where}: {old.message}", WARNING))
         if _pot_outdated(project):
             severity = "error" if strict else WARNING
             problems.append(

@@ -10,23 +10,43 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import yaml
 
 KINDS = ("type", "coping", "overview")
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 #: Placeholders a handout may use; the values come from the clinic profile at render time.
-PLACEHOLDERS = frozenset({"clinic_name", "clinic_phone", "clinic_website", "clinic_address"})
+PLACEHOLDERS = frozenset(
+    {"clinic_name", "clinic_phone", "clinic_website", "clinic_address", "emergency_number"}
+)
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 #: A content file bigger than this is refused before parsing: no handout needs it, a hostile one might.
 MAX_FILE_BYTES = 256 * 1024
 #: Lists and mappings inside each other: a handout uses 5 levels (sections, body, list, text).
 MAX_DEPTH = 20
 LIBRARY_FILE = "library.yaml"
+T = TypeVar("T")
 SECTIONS_DIR = "sections"
+#: What a boxed section is for: `box: safety` draws the section in a thick frame, first on page 1.
+BOXES = ("safety",)
+#: The clinical review record's states: a draft until a named clinician has checked the handout.
+REVIEW_STATUSES = ("draft", "reviewed")
+#: A clinical review older than this is due again (GUIDELINES.md: review at least every 3 years).
+REVIEW_VALID_YEARS = 3
+#: Block kinds a section body holds, by the key that introduces them (a plain string is a paragraph).
+BLOCK_KEYS = ("text", "list", "steps", "table", "lines")
+#: A large-print page holds no more than this many table columns, or blank lines to write on.
+MAX_TABLE_COLUMNS = 5
+MAX_TABLE_ROWS = 20
+MAX_LINES = 15
+SLOT_NAME = re.compile(r"[a-z][a-z0-9-]*")
+#: A source's year: the year of the version the writer read, or "n.d." when it carries none.
+NO_DATE = "n.d."
+URL = re.compile(r"https://[^\s<>\"'\\]+")
 
 
 @dataclass(frozen=True)
@@ -46,10 +66,48 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class BulletList:
+    """Bullet points; a shared section may name the list (`slot`) so handouts add their own items."""
+
     items: tuple[Text, ...]
+    slot: str | None = None
 
 
-Block = Paragraph | BulletList
+@dataclass(frozen=True)
+class Steps:
+    """Numbered steps: an action broken into the order a reader does it in (PEMAT item 22)."""
+
+    items: tuple[Text, ...]
+    slot: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A simple table (a diary, a scale): a header row and rows of cells; None is an empty cell
+    for the reader to write in."""
+
+    header: tuple[Text, ...]
+    rows: tuple[tuple[Text | None, ...], ...]
+
+
+@dataclass(frozen=True)
+class Lines:
+    """Blank ruled lines to write on (questions, notes): drawn in print, absent from screens."""
+
+    count: int
+
+
+Block = Paragraph | BulletList | Steps | Table | Lines
+
+
+def block_texts(block: Block) -> list[Text]:
+    """The translatable strings of one block, in reading order (a table row by row)."""
+    if isinstance(block, Paragraph):
+        return [block.text]
+    if isinstance(block, BulletList | Steps):
+        return list(block.items)
+    if isinstance(block, Table):
+        return [*block.header, *(cell for row in block.rows for cell in row if cell is not None)]
+    return []
 
 
 @dataclass(frozen=True)
@@ -57,12 +115,60 @@ class Section:
     heading: Text
     blocks: tuple[Block, ...]
     shared_id: str | None = None
+    #: What the section's frame says, when it is boxed (`safety`): see BOXES.
+    box: str | None = None
+    #: Where the section stands in the handout that prints it (its `include:` line, if shared).
+    line: int = 0
+
+    @property
+    def slots(self) -> dict[str, BulletList | Steps]:
+        """The section's named lists, which a handout that includes it can add items to."""
+        return {b.slot: b for b in self.blocks if isinstance(b, BulletList | Steps) and b.slot}
 
 
 @dataclass(frozen=True)
 class Source:
+    """A source a handout draws on, cited as its publisher titles it (printed in English)."""
+
     id: str
-    citation: str
+    title: str
+    publisher: str
+    year: str
+    url: str | None = None
+
+    @property
+    def reference(self) -> str:
+        """`Title. Publisher, year`, as a list of sources joins them (the title's own question or
+        exclamation mark is kept)."""
+        title = self.title if self.title[-1] in ".?!" else self.title + "."
+        return f"{title} {self.publisher}, {self.year}"
+
+    @property
+    def citation(self) -> str:
+        """`Title. Publisher, year.` (`n.d.` ends with its own full stop)."""
+        return end_sentence(self.reference)
+
+
+def end_sentence(text: str) -> str:
+    """`text` with a full stop at the end, unless it already has one."""
+    return text if text.endswith(".") else text + "."
+
+
+@dataclass(frozen=True)
+class ClinicalReview:
+    """Whether a named clinician has checked the handout's facts, as the handout says it about
+    itself: `draft` until then; `reviewed` with who, their credentials and when."""
+
+    status: str = "draft"
+    reviewer: str = ""
+    credentials: str = ""
+    date: dt.date | None = None
+    #: Where the record stands: its date when reviewed (what an old review's warning points at).
+    line: int = 0
+
+    @property
+    def reviewed(self) -> bool:
+        return self.status == "reviewed"
 
 
 @dataclass(frozen=True)
@@ -71,7 +177,8 @@ class Handout:
     kind: Literal["type", "coping", "overview"]
     title: Text
     summary: Text
-    reviewed: dt.date
+    written: dt.date
+    review: ClinicalReview
     sections: tuple[Section, ...]
     sources: tuple[Source, ...]
     path: str
@@ -138,8 +245,16 @@ class YamlReader:
         self.problems.append(Problem(self.path, line, where, message))
 
     def mapping(
-        self, node: yaml.Node, where: str, required: set[str], optional: set[str] = frozenset()
+        self,
+        node: yaml.Node,
+        where: str,
+        required: set[str],
+        optional: set[str] = frozenset(),
+        retired: dict[str, str] | None = None,
     ) -> dict[str, yaml.Node] | None:
+        """The keys of a mapping, each problem reported; `retired` keys (an older schema's) are
+        reported with what replaced them."""
+        retired = retired or {}
         if not isinstance(node, yaml.MappingNode):
             keys = ", ".join(sorted(required) or sorted(optional))
             self.problem(node, where, f"expected a mapping with the keys {keys}")
@@ -150,6 +265,8 @@ class YamlReader:
             label = f"{where}.{key}" if where else str(key)
             if key in out:
                 self.problem(key_node, label, "duplicate key: each key may appear once")
+            elif key in retired:
+                self.problem(key_node, label, retired[key])
             elif key not in required | optional:
                 allowed = ", ".join(sorted(required | optional))
                 self.problem(key_node, label, f"unknown key {key!r} (allowed: {allowed})")
@@ -166,6 +283,17 @@ class YamlReader:
             self.problem(node, where, "text is empty")
             return None
         return node.value
+
+    def plain(self, node: yaml.Node, where: str) -> str | None:
+        """Text printed as it is, never translated (a name, a title): whitespace collapsed, and
+        no control or bidi-override character, which could reorder what prints around it."""
+        value = self.string(node, where)
+        if value is None:
+            return None
+        if CONTROL.search(value):
+            self.problem(node, where, "control or bidi-override character in text: remove it")
+            return None
+        return " ".join(value.split())
 
     def text(self, node: yaml.Node, where: str) -> Text | None:
         """A translatable string: plain text, or `{text: ..., note: ...}` with a translator note."""
@@ -195,38 +323,161 @@ class YamlReader:
                 known = ", ".join("{" + p + "}" for p in sorted(PLACEHOLDERS))
                 self.problem(node, where, f"unknown placeholder {{{name}}} (known: {known})")
 
-    def blocks(self, node: yaml.Node, where: str) -> tuple[Block, ...]:
+    def date(self, node: yaml.Node, where: str) -> dt.date | None:
+        """A date as YYYY-MM-DD (YAML reads an unquoted one as a date; quoted is fine too)."""
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                return dt.date.fromisoformat(node.value)
+            except ValueError:
+                pass
+        self.problem(node, where, "expected a date as YYYY-MM-DD")
+        return None
+
+    def blocks(self, node: yaml.Node, where: str, slots: bool = False) -> tuple[Block, ...]:
+        """A section body: paragraphs, lists, steps, tables and lines to write on. `slots` says
+        whether lists may be named for handouts to add to (only in a shared section)."""
         if not isinstance(node, yaml.SequenceNode) or not node.value:
-            self.problem(node, where, "expected a list of paragraphs and bullet lists")
+            self.problem(node, where, "expected a list of paragraphs, lists, steps and tables")
             return ()
         out: list[Block] = []
+        named: set[str] = set()
         for i, item in enumerate(node.value):
             label = f"{where}[{i}]"
-            if isinstance(item, yaml.MappingNode) and any(
-                k.value == "list" for k, _ in item.value if isinstance(k, yaml.ScalarNode)
-            ):
-                fields = self.mapping(item, label, {"list"})
-                if fields is None:
-                    continue
-                items_node = fields["list"]
-                if not isinstance(items_node, yaml.SequenceNode) or not items_node.value:
-                    self.problem(items_node, f"{label}.list", "expected a list of bullet points")
-                    continue
-                items = [self.text(x, f"{label}.list[{j}]") for j, x in enumerate(items_node.value)]
-                out.append(BulletList(tuple(t for t in items if t)))
-            else:
+            kind = _block_kind(item)
+            if kind in (None, "text"):
                 text = self.text(item, label)
                 if text:
                     out.append(Paragraph(text))
+            elif kind in ("list", "steps"):
+                block = self.item_list(item, label, kind, slots)
+                if block is None:
+                    continue
+                if block.slot in named:
+                    self.problem(item, f"{label}.slot", f"two lists are named {block.slot!r}")
+                named.add(block.slot or "")
+                out.append(block)
+            elif kind == "table":
+                table = self.table(item, label)
+                if table:
+                    out.append(table)
+            elif kind == "lines":
+                lines = self.lines(item, label)
+                if lines:
+                    out.append(lines)
+            else:
+                allowed = ", ".join(BLOCK_KEYS)
+                self.problem(item, label, f"expected text or a mapping with one of {allowed}")
         return tuple(out)
 
+    def item_list(
+        self, node: yaml.Node, where: str, kind: str, slots: bool
+    ) -> BulletList | Steps | None:
+        """`list: [...]` (bullets) or `steps: [...]` (numbered), with an optional `slot:` name."""
+        fields = self.mapping(node, where, {kind}, {"slot"})
+        if fields is None or kind not in fields:
+            return None
+        slot = None
+        if "slot" in fields:
+            slot = self.string(fields["slot"], f"{where}.slot")
+            if not slots:
+                message = "only a list of a shared section (handouts/sections/) can be a slot"
+                self.problem(fields["slot"], f"{where}.slot", message)
+            elif slot is not None and not SLOT_NAME.fullmatch(slot):
+                message = "a slot name is lower-case letters, digits and hyphens, like urgent"
+                self.problem(fields["slot"], f"{where}.slot", message)
+        items = self.texts(fields[kind], f"{where}.{kind}")
+        if items is None:
+            return None
+        return BulletList(items, slot) if kind == "list" else Steps(items, slot)
+
+    def texts(self, node: yaml.Node, where: str) -> tuple[Text, ...] | None:
+        """A non-empty list of translatable strings (bullets, steps, items added to a slot)."""
+        if not isinstance(node, yaml.SequenceNode) or not node.value:
+            self.problem(node, where, "expected a list of items")
+            return None
+        found = [self.text(x, f"{where}[{j}]") for j, x in enumerate(node.value)]
+        return tuple(t for t in found if t)
+
+    def table(self, node: yaml.Node, where: str) -> Table | None:
+        """`table: {header: [...], rows: [[...], ...]}`; an empty string is a cell to write in."""
+        fields = self.mapping(node, where, {"table"})
+        if not fields or "table" not in fields:
+            return None
+        where = f"{where}.table"
+        parts = self.mapping(fields["table"], where, {"header", "rows"})
+        if parts is None or not {"header", "rows"} <= parts.keys():
+            return None
+        header = self.texts(parts["header"], f"{where}.header")
+        if header is None:
+            return None
+        if len(header) > MAX_TABLE_COLUMNS:
+            message = f"{len(header)} columns: at most {MAX_TABLE_COLUMNS} fit a large-print page"
+            self.problem(parts["header"], f"{where}.header", message)
+        rows_node = parts["rows"]
+        if not isinstance(rows_node, yaml.SequenceNode) or not rows_node.value:
+            self.problem(rows_node, f"{where}.rows", "expected a list of rows, each a list of cells")
+            return None
+        if len(rows_node.value) > MAX_TABLE_ROWS:
+            message = f"{len(rows_node.value)} rows: a handout table has at most {MAX_TABLE_ROWS}"
+            self.problem(rows_node, f"{where}.rows", message)
+        rows = []
+        for r, row_node in enumerate(rows_node.value):
+            label = f"{where}.rows[{r}]"
+            if not isinstance(row_node, yaml.SequenceNode):
+                self.problem(row_node, label, "expected a list of cells")
+                continue
+            if len(row_node.value) != len(header):
+                message = f"{len(row_node.value)} cells in a table of {len(header)} columns"
+                self.problem(row_node, label, f'{message}: write "" for an empty cell')
+            cells = []
+            for c, cell in enumerate(row_node.value):
+                empty = (
+                    isinstance(cell, yaml.ScalarNode) and cell.tag.endswith(":str") and not cell.value
+                )
+                cells.append(None if empty else self.text(cell, f"{label}[{c}]"))
+            rows.append(tuple(cells))
+        return Table(header, tuple(rows))
+
+    def lines(self, node: yaml.Node, where: str) -> Lines | None:
+        """`lines: N`: N blank ruled lines to write on."""
+        fields = self.mapping(node, where, {"lines"})
+        if not fields or "lines" not in fields:
+            return None
+        value = fields["lines"]
+        if isinstance(value, yaml.ScalarNode) and value.tag.endswith(":int"):
+            count = int(value.value)
+            if 1 <= count <= MAX_LINES:
+                return Lines(count)
+        self.problem(value, f"{where}.lines", f"expected a number of lines from 1 to {MAX_LINES}")
+        return None
+
     def section(self, node: yaml.Node, where: str, shared_id: str | None = None) -> Section | None:
-        fields = self.mapping(node, where, {"heading", "body"})
+        fields = self.mapping(node, where, {"heading", "body"}, {"box"})
         if fields is None or not {"heading", "body"} <= fields.keys():
             return None
-        heading = self.text(fields["heading"], f"{where}.heading")
-        blocks = self.blocks(fields["body"], f"{where}.body")
-        return Section(heading, blocks, shared_id) if heading else None
+        prefix = f"{where}." if where else ""
+        box = None
+        if "box" in fields:
+            box = self.string(fields["box"], f"{prefix}box")
+            if box is not None and box not in BOXES:
+                self.problem(
+                    fields["box"], f"{prefix}box", f"unknown box {box!r} (known: {', '.join(BOXES)})"
+                )
+        heading = self.text(fields["heading"], f"{prefix}heading")
+        blocks = self.blocks(fields["body"], f"{prefix}body", slots=shared_id is not None)
+        line = node.start_mark.line + 1
+        return Section(heading, blocks, shared_id, box, line) if heading else None
+
+
+def _block_kind(node: yaml.Node) -> str | None:
+    """The key that says what a body item is (`list`, `steps`, `table`, `lines`, `text`), if any."""
+    if isinstance(node, yaml.MappingNode):
+        keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
+        for kind in BLOCK_KEYS:
+            if kind in keys:
+                return kind
+        return "unknown"
+    return None
 
 
 TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep: a handout needs far fewer"
@@ -298,18 +549,18 @@ def translatable_texts(text: str, display: str) -> list[Text]:
     """Every translatable string in one content file, in file order, for the catalog extractor.
 
     Works on handout files and shared section files alike; a file with neither (the library) has
-    none. Shared sections are not expanded here: their strings belong to their own file.
+    none. Shared sections are not expanded here: their strings belong to their own file, and the
+    items a handout adds to a shared section's lists (`add:`) to the handout's.
     """
     reader = YamlReader(display)
     node = _compose_text(text, reader)
     found: list[Text] = []
     if isinstance(node, yaml.MappingNode):
-        keys = {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
-        fields = dict((k.value, v) for k, v in node.value if isinstance(k, yaml.ScalarNode))
-        if "heading" in keys:
-            section = reader.section(node, "")
+        fields = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+        if "heading" in fields:
+            section = reader.section(node, "", shared_id=Path(display).stem)
             found = _section_texts(section) if section else []
-        elif "sections" in keys:
+        elif "sections" in fields:
             for key in ("title", "summary"):
                 if key in fields:
                     t = reader.text(fields[key], key)
@@ -317,9 +568,13 @@ def translatable_texts(text: str, display: str) -> list[Text]:
             sec_node = fields["sections"]
             if isinstance(sec_node, yaml.SequenceNode):
                 for i, item in enumerate(sec_node.value):
+                    where = f"sections[{i}]"
                     if _include_node(item) is None:
-                        section = reader.section(item, f"sections[{i}]")
+                        section = reader.section(item, where)
                         found += _section_texts(section) if section else []
+                    else:
+                        additions = _additions(reader, item, where).values()
+                        found += [t for addition in additions for t in addition.items]
     if reader.problems:
         raise ContentError(reader.problems)
     return found
@@ -328,7 +583,7 @@ def translatable_texts(text: str, display: str) -> list[Text]:
 def _section_texts(section: Section) -> list[Text]:
     out = [section.heading]
     for block in section.blocks:
-        out.extend(block.items if isinstance(block, BulletList) else (block.text,))
+        out.extend(block_texts(block))
     return out
 
 
@@ -376,20 +631,54 @@ def read_library(path: Path, root: Path) -> tuple[Library | None, list[Problem]]
     sources: dict[str, Source] = {}
     src_node = fields["sources"]
     if not isinstance(src_node, yaml.MappingNode):
-        reader.problem(src_node, "sources", "expected a mapping of source ids to citations")
+        reader.problem(src_node, "sources", "expected a mapping of source ids to sources")
     else:
         for key_node, value_node in src_node.value:
             key = key_node.value
-            entry = reader.mapping(value_node, f"sources.{key}", {"citation"})
             if key in sources:
                 reader.problem(key_node, f"sources.{key}", "duplicate source id")
-            elif entry and "citation" in entry:
-                citation = reader.string(entry["citation"], f"sources.{key}.citation")
-                if citation:
-                    sources[key] = Source(key, " ".join(citation.split()))
+                continue
+            source = _source(reader, key, value_node)
+            if source:
+                sources[key] = source
     if producer is None:
         return None, reader.problems
     return Library(producer, sources), reader.problems
+
+
+def _source(reader: YamlReader, key: str, node: yaml.Node) -> Source | None:
+    """One library entry: title, publisher, year (or n.d.) and an optional https address."""
+    where = f"sources.{key}"
+    if isinstance(node, yaml.MappingNode) and any(k.value == "citation" for k, _ in node.value):
+        message = "a source is now title, publisher, year and url, not one citation: split it"
+        reader.problem(node, where, message)
+        return None
+    entry = reader.mapping(node, where, {"title", "publisher", "year"}, {"url"})
+    if entry is None or not {"title", "publisher", "year"} <= entry.keys():
+        return None
+    title = reader.plain(entry["title"], f"{where}.title")
+    publisher = reader.plain(entry["publisher"], f"{where}.publisher")
+    year_node = entry["year"]
+    year = year_node.value if isinstance(year_node, yaml.ScalarNode) else ""
+    if not (re.fullmatch(r"(19|20)\d\d", year) or year == NO_DATE):
+        reader.problem(year_node, f"{where}.year", f"expected a year like 2024, or {NO_DATE}")
+        year = ""
+    url = None
+    if "url" in entry:
+        url = reader.string(entry["url"], f"{where}.url")
+        if url is not None and not URL.fullmatch(url):
+            reader.problem(entry["url"], f"{where}.url", "expected an address starting https://")
+            url = None
+    if not (title and publisher and year):
+        return None
+    return Source(key, title, publisher, year, url)
+
+
+HANDOUT_KEYS = {"kind", "title", "summary", "written", "review", "sources", "sections"}
+RETIRED_KEYS = {
+    "reviewed": "`reviewed:` is now `written:` (when the English was written) and a `review:` "
+    "record (status: draft until a clinician checks it; see REVIEWING.md)",
+}
 
 
 def read_handout_file(
@@ -400,40 +689,91 @@ def read_handout_file(
     node = read_yaml(path, reader.path, reader)
     if node is None:
         return None, reader.problems
-    required = {"kind", "title", "summary", "reviewed", "sources", "sections"}
-    fields = reader.mapping(node, "", required)
-    if fields is None or not required <= fields.keys():
+    fields = reader.mapping(node, "", HANDOUT_KEYS, retired=RETIRED_KEYS)
+    if fields is None:
         return None, reader.problems
-    kind = reader.string(fields["kind"], "kind")
+
+    def read(key: str, parse: Callable[[yaml.Node, str], T]) -> T | None:
+        """A field, when the handout has it: a missing one is reported already, and every other
+        field is still read, so one pass shows every problem."""
+        return parse(fields[key], key) if key in fields else None
+
+    kind = read("kind", reader.string)
     if kind is not None and kind not in KINDS:
         reader.problem(fields["kind"], "kind", f"unknown kind {kind!r} (allowed: {', '.join(KINDS)})")
-    title = reader.text(fields["title"], "title")
-    summary = reader.text(fields["summary"], "summary")
-    reviewed = _date(reader, fields["reviewed"])
-    cited = _sources(reader, fields["sources"], library)
+    title = read("title", reader.text)
+    summary = read("summary", reader.text)
+    written = read("written", reader.date)
+    review = read("review", lambda node, _: _review(reader, node, written))
+    cited = read("sources", lambda node, _: _sources(reader, node, library)) or ()
     body: list[Section] = []
-    sec_node = fields["sections"]
-    if not isinstance(sec_node, yaml.SequenceNode) or not sec_node.value:
-        reader.problem(sec_node, "sections", "expected a list of sections")
-    else:
+    sec_node = fields.get("sections")
+    if isinstance(sec_node, yaml.SequenceNode) and sec_node.value:
         for i, item in enumerate(sec_node.value):
             section = _section_or_include(reader, item, f"sections[{i}]", sections)
             if section:
                 body.append(section)
-    if reader.problems or None in (kind, title, summary, reviewed):
+    elif sec_node is not None:
+        reader.problem(sec_node, "sections", "expected a list of sections")
+    _check_boxes(reader, body)
+    if reader.problems or None in (kind, title, summary, written, review):
         return None, reader.problems
-    handout = Handout(path.stem, kind, title, summary, reviewed, tuple(body), cited, reader.path)
+    handout = Handout(path.stem, kind, title, summary, written, review, tuple(body), cited, reader.path)
     return handout, reader.problems
 
 
-def _date(reader: YamlReader, node: yaml.Node) -> dt.date | None:
-    if isinstance(node, yaml.ScalarNode):
-        try:
-            return dt.date.fromisoformat(node.value)
-        except ValueError:
-            pass
-    reader.problem(node, "reviewed", "expected a date as YYYY-MM-DD")
-    return None
+def _review(reader: YamlReader, node: yaml.Node, written: dt.date | None) -> ClinicalReview | None:
+    """The clinical review record: `status: draft`, or `reviewed` with reviewer, credentials, date.
+
+    A draft names no reviewer, and a review dated before the English was last written does not
+    cover what prints: both would make the handout claim a check that no clinician made."""
+    fields = reader.mapping(node, "review", {"status"}, {"reviewer", "credentials", "date"})
+    if fields is None or "status" not in fields:
+        return None
+    status = reader.string(fields["status"], "review.status")
+    line = node.start_mark.line + 1
+    if status not in REVIEW_STATUSES:
+        if status is not None:
+            allowed = " or ".join(REVIEW_STATUSES)
+            reader.problem(fields["status"], "review.status", f"unknown status {status!r}: {allowed}")
+        return None
+    if status == "draft":
+        for key in ("reviewer", "credentials", "date"):
+            if key in fields:
+                message = f"a draft has no {key}: set status: reviewed, or remove {key}"
+                reader.problem(fields[key], f"review.{key}", message)
+        return ClinicalReview(line=line)
+    missing = [k for k in ("reviewer", "credentials", "date") if k not in fields]
+    if missing:
+        message = f"a reviewed handout names its {', '.join(missing)} (see REVIEWING.md)"
+        reader.problem(fields["status"], "review", message)
+        return None
+    reviewer = reader.plain(fields["reviewer"], "review.reviewer")
+    credentials = reader.plain(fields["credentials"], "review.credentials")
+    date = reader.date(fields["date"], "review.date")
+    if date is not None and written is not None and date < written:
+        message = (
+            f"the review ({date}) is older than the text (written: {written}): it does not cover "
+            "what prints; set status: draft until a clinician checks the text again"
+        )
+        reader.problem(fields["date"], "review.date", message)
+        return None
+    if not (reviewer and credentials and date):
+        return None
+    return ClinicalReview("reviewed", reviewer, credentials, date, fields["date"].start_mark.line + 1)
+
+
+def _check_boxes(reader: YamlReader, sections: list[Section]) -> None:
+    """A boxed section (the safety box) comes first, right after the summary, and only once."""
+    boxed = [(i, s) for i, s in enumerate(sections) if s.box]
+    for number, (i, section) in enumerate(boxed):
+        where = f"sections[{i}]"
+        if number:
+            message = f"a second {section.box} box: a handout has one, first"
+            reader.problems.append(Problem(reader.path, section.line, where, message))
+        elif i:
+            message = f"the {section.box} box must be the first section, right after the summary"
+            reader.problems.append(Problem(reader.path, section.line, where, message))
 
 
 def _sources(reader: YamlReader, node: yaml.Node, library: Library) -> tuple[Source, ...]:
@@ -453,26 +793,91 @@ def _sources(reader: YamlReader, node: yaml.Node, library: Library) -> tuple[Sou
     return tuple(out)
 
 
+@dataclass(frozen=True)
+class _Addition:
+    """Items a handout adds to one named list of a shared section, and where it names the list."""
+
+    key: yaml.Node
+    items: tuple[Text, ...]
+
+
+def _additions(reader: YamlReader, node: yaml.Node, where: str) -> dict[str, _Addition]:
+    """The items an `include:` adds to the shared section's named lists: `add: {slot: [...]}`."""
+    fields = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+    if "add" not in fields:
+        return {}
+    add_node = fields["add"]
+    if not isinstance(add_node, yaml.MappingNode) or not add_node.value:
+        reader.problem(add_node, f"{where}.add", "expected slot names, each with a list of items")
+        return {}
+    out: dict[str, _Addition] = {}
+    for slot_node, items_node in add_node.value:
+        slot = slot_node.value if isinstance(slot_node, yaml.ScalarNode) else ""
+        if slot in out:
+            reader.problem(slot_node, f"{where}.add.{slot}", "duplicate slot: each may appear once")
+            continue
+        items = reader.texts(items_node, f"{where}.add.{slot}")
+        out[slot] = _Addition(slot_node, items or ())
+    return out
+
+
 def _section_or_include(
     reader: YamlReader, node: yaml.Node, where: str, sections: dict[str, Section]
 ) -> Section | None:
-    if _include_node(node) is not None:
-        fields = reader.mapping(node, where, {"include"})
-        if not fields:
-            return None
-        name = reader.string(fields["include"], f"{where}.include")
-        if name is None:
-            return None
-        if name not in sections:
-            known = ", ".join(sorted(sections)) or "none"
-            reader.problem(
-                fields["include"],
-                f"{where}.include",
-                f"no shared section {name!r} in handouts/{SECTIONS_DIR}/ (known: {known})",
+    if _include_node(node) is None:
+        return reader.section(node, where)
+    fields = reader.mapping(node, where, {"include"}, {"add"})
+    if not fields or "include" not in fields:
+        return None
+    name = reader.string(fields["include"], f"{where}.include")
+    additions = _additions(reader, node, where)
+    if name is None:
+        return None
+    if name not in sections:
+        known = ", ".join(sorted(sections)) or "none"
+        reader.problem(
+            fields["include"],
+            f"{where}.include",
+            f"no shared section {name!r} in handouts/{SECTIONS_DIR}/ (known: {known})",
+        )
+        return None
+    shared = sections[name]
+    slots = shared.slots
+    for slot, addition in additions.items():
+        if slot not in slots:
+            known = ", ".join(sorted(slots)) or "none"
+            message = f"no list named {slot!r} in handouts/{SECTIONS_DIR}/{name}.yaml (slots: {known})"
+            reader.problem(addition.key, f"{where}.add.{slot}", message)
+    blocks = tuple(
+        replace(b, items=b.items + additions[b.slot].items)
+        if isinstance(b, BulletList | Steps) and b.slot in additions
+        else b
+        for b in shared.blocks
+    )
+    return replace(shared, blocks=blocks, line=node.start_mark.line + 1)
+
+
+def review_age_problems(collection: Collection, today: dt.date) -> list[Problem]:
+    """A handout whose clinical review is more than REVIEW_VALID_YEARS old: due to be checked again.
+
+    Reported by `check` as a warning (an old review is still a review); `today` is passed in so the
+    answer depends on the record, not on the day a test runs."""
+    found = []
+    for handout in collection.handouts:
+        review = handout.review
+        if review.date is None:
+            continue
+        try:
+            due = review.date.replace(year=review.date.year + REVIEW_VALID_YEARS)
+        except ValueError:  # 29 February
+            due = review.date.replace(year=review.date.year + REVIEW_VALID_YEARS, day=28)
+        if today > due:
+            message = (
+                f"checked on {review.date}, more than {REVIEW_VALID_YEARS} years ago: ask a "
+                "clinician to check it again (REVIEWING.md)"
             )
-            return None
-        return sections[name]
-    return reader.section(node, where)
+            found.append(Problem(handout.path, review.line, "review.date", message))
+    return found
 
 
 def load_collection(content_dir: Path, root: Path | None = None) -> Collection:

@@ -1,5 +1,6 @@
-"""Plain-language measures of a handout's English: reading grade, sentence lengths, words, and
-originality against the source article (no run of 8 words in common).
+"""Plain-language measures of a handout's English: reading grade, sentence lengths, words,
+originality against the source article (no run of 8 words in common), and how much of a type
+handout is its own (its 4-word runs that no other type handout prints).
 
 The article itself is not shipped: `tests/data/article-8grams.txt` holds hashes of its 8-word runs,
 enough to prove a handout does not copy it without republishing someone else's text.
@@ -13,11 +14,13 @@ from dataclasses import dataclass
 
 import textstat
 
-from handoutpress.content import BulletList, Handout, Paragraph
+from handoutpress.content import Handout, block_texts
 
 WORD = re.compile(r"[a-z0-9']+")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 RUN = 8
+#: The run length of the own-text measure (issue 19): long enough that common phrases rarely match.
+OWN_RUN = 4
 
 
 def words(text: str) -> list[str]:
@@ -40,9 +43,7 @@ def sentences(handout: Handout) -> list[str]:
     for section in handout.sections:
         out.append(section.heading.msgid)
         for block in section.blocks:
-            items = block.items if isinstance(block, BulletList) else (block.text,)
-            assert isinstance(block, BulletList | Paragraph)
-            for item in items:
+            for item in block_texts(block):
                 out += [s for s in SENTENCE_END.split(item.msgid.replace("**", "")) if s]
     return [s if s[-1] in ".!?" else s + "." for s in out]
 
@@ -75,3 +76,21 @@ def copied_runs(handout: Handout, source_hashes: set[str]) -> list[str]:
     """Runs of 8 words that the handout shares with the source (by hash)."""
     text = " ".join(t.msgid.replace("**", "") for t in handout.texts())
     return [" ".join(r) for r in runs(text) if run_hash(r) in source_hashes]
+
+
+def printed_runs(handout: Handout, length: int = OWN_RUN) -> list[tuple[str, ...]]:
+    """The handout's runs of `length` words as it prints them (shared sections and the items it
+    adds to them included), lower-cased and without punctuation. A run stays inside one string:
+    a heading and the paragraph under it are not read as one sentence."""
+    found = []
+    for text in handout.texts():
+        w = words(text.msgid.replace("**", ""))
+        found += [tuple(w[i : i + length]) for i in range(len(w) - length + 1)]
+    return found
+
+
+def own_text_share(handout: Handout, others: list[Handout]) -> float:
+    """The share (0-1) of the handout's printed 4-word runs that none of `others` prints."""
+    theirs = {run for other in others if other.id != handout.id for run in printed_runs(other)}
+    mine = printed_runs(handout)
+    return sum(run not in theirs for run in mine) / len(mine) if mine else 0.0

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from handoutpress import tagging
+from handoutpress import linebreak, tagging
 from handoutpress.fonts import PreparedFont
 from handoutpress.libraries import import_weasyprint
 from handoutpress.templating import Templates
@@ -79,6 +79,7 @@ class Renderer(Templates):
     def __init__(self, templates_dir: Path, cache_dir: Path | None = None):
         super().__init__(templates_dir, cache_dir)
         tagging.install()
+        linebreak.install()
         self.font_config = FontConfiguration()
         self.fetcher = ProjectFetcher([templates_dir])
         self.base_url = templates_dir.resolve().as_uri() + "/"

@@ -22,7 +22,13 @@ from urllib.parse import quote
 from babel.numbers import format_decimal
 from babel.units import format_unit
 
-from handoutpress.build import LanguagePlan, Project, plan_languages, template_messages
+from handoutpress.build import (
+    BOX_MARKER,
+    LanguagePlan,
+    Project,
+    plan_languages,
+    template_messages,
+)
 from handoutpress.catalogs import catalog_languages
 from handoutpress.clinic import Clinic
 from handoutpress.content import Collection, load_collection
@@ -224,8 +230,10 @@ def _common_texts(collection: Collection, lang: Language, clinic: Clinic) -> lis
     return [
         *(s.citation for s in collection.library.sources.values()),
         collection.library.producer,
+        *(f"{h.review.reviewer} {h.review.credentials}" for h in collection.handouts),
         lang.native_name,
-        *(lang.format_date(h.reviewed) for h in collection.handouts),
+        *(lang.format_date(d) for h in collection.handouts for d in (h.written, h.review.date) if d),
+        BOX_MARKER,
         *clinic.values().values(),
         "0123456789",
     ]

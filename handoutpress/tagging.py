@@ -13,10 +13,16 @@ Three gaps, each checked by the test suite (and the first two by `python build_p
 3. A glyph drawn for several letters (Devanagari conjuncts, Vietnamese stacked marks) is mapped to the
    text where it first appeared, so copied text comes out garbled. `install_actual_text` gives such
    lines their words as `/ActualText` and keeps each glyph's own map right.
+4. What HTML hides from screen readers (`aria-hidden="true"`: the safety box's marker, the lines to
+   write on) is still tagged as content. `install_hidden_artifacts` draws it as an artifact and
+   leaves it out of the structure tree.
+5. A table's header cells (TH) get no /Scope, which PDF/UA asks for: the structure builder now
+   gives each the scope of its HTML `scope` attribute (a column unless it says row).
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import weakref
 from collections.abc import Iterator
@@ -35,6 +41,7 @@ def install() -> None:
         install_margin_artifacts()
         install_language_tags()
         install_actual_text()
+        install_hidden_artifacts()
         _installed = True
 
 
@@ -65,9 +72,37 @@ def install_margin_artifacts() -> None:
     draw.draw_stacking_context = draw_stacking_context
 
 
+def _hidden(box: Any) -> bool:
+    """Whether a box belongs to an element hidden from screen readers (`aria-hidden="true"`).
+
+    Only the element's own boxes count, not its children's (html5lib's elements know no parent):
+    the templates hide elements that hold plain text or nothing."""
+    element = getattr(box, "element", None)
+    return element is not None and element.get("aria-hidden") == "true"
+
+
+def install_hidden_artifacts() -> None:
+    """Draw what `aria-hidden="true"` hides from screen readers as artifacts, outside the tags."""
+    from weasyprint.pdf.stream import Stream
+
+    original = Stream.marked
+
+    @contextlib.contextmanager
+    def marked(self: Any, box: Any, tag: str) -> Iterator[None]:
+        if not _hidden(box):
+            with original(self, box, tag):
+                yield
+            return
+        with self.artifact():
+            yield
+
+    Stream.marked = marked
+
+
 def install_language_tags() -> None:
-    """Make WeasyPrint put an HTML element's `lang` on the structure element it creates; margin
-    boxes get none (they are artifacts, see install_margin_artifacts)."""
+    """Make WeasyPrint put an HTML element's `lang` on the structure element it creates, and a
+    table header cell's scope on its TH. Margin boxes get no structure (they are artifacts, see
+    install_margin_artifacts), and neither do elements hidden from screen readers."""
     from weasyprint.formatting_structure import boxes
     from weasyprint.layout.absolute import AbsolutePlaceholder
     from weasyprint.pdf import tags
@@ -76,7 +111,7 @@ def install_language_tags() -> None:
 
     def build_box_tree(box: Any, parent: Any, *args: Any) -> Iterator[Any]:
         real = box._box if isinstance(box, AbsolutePlaceholder) else box
-        if isinstance(real, boxes.MarginBox):
+        if isinstance(real, boxes.MarginBox) or _hidden(real):
             return
         node = real.element
         lang = None
@@ -85,6 +120,9 @@ def install_language_tags() -> None:
         for element in original(box, parent, *args):
             if lang and "Lang" not in element:
                 element["Lang"] = pydyf.String(lang)
+            if element.get("S") == "/TH" and "A" in element:
+                scope = "/Row" if node is not None and node.get("scope") == "row" else "/Column"
+                element["A"]["Scope"] = scope
             yield element
 
     tags._build_box_tree = build_box_tree

@@ -37,8 +37,13 @@ class HandoutPart:
     lang: Language
     gettext: Translator
     review: Review | None
-    reviewed_date: str
+    #: When the English was written, and when a clinician checked it (None while a draft), in the
+    #: language's own date format.
+    written_date: str
+    checked_date: str | None
+    #: The sources as one paragraph, in English: for print, and with links for web pages.
     citations: Markup
+    linked_citations: Markup
     foreign: Callable[[str], Markup]
     prefix: str = ""
 
@@ -71,6 +76,12 @@ def footer_content(pattern: str, counter_style: str) -> str:
         elif piece:
             parts.append(css_string(piece))
     return " ".join(parts)
+
+
+def _join_citations(citations: list[Markup]) -> Markup:
+    """`A. Publisher, 2024; B. Publisher, n.d.`, ended with one full stop."""
+    joined = Markup("; ").join(citations)
+    return joined if joined.striptags().endswith(".") else joined + Markup(".")
 
 
 class Templates:
@@ -112,16 +123,26 @@ class Templates:
             return Markup('<span lang="{}" dir="ltr">{}</span>').format(SOURCE_LANGUAGE, text)
 
         # One paragraph, citations separated by semicolons: a list would cost lines the page lacks.
-        citations = Markup("; ").join(
-            foreign(s.citation.rstrip(".")) for s in handout.source.sources
-        ) + Markup(".")
+        sources = handout.source.sources
+        citations = _join_citations([foreign(s.reference) for s in sources])
+        linked = _join_citations(
+            [
+                Markup('<a href="{}">{}</a>').format(s.url, foreign(s.reference))
+                if s.url
+                else foreign(s.reference)
+                for s in sources
+            ]
+        )
+        checked = handout.review.date
         return HandoutPart(
             handout=handout,
             lang=lang,
             gettext=translator,
             review=review,
-            reviewed_date=lang.format_date(handout.reviewed),
+            written_date=lang.format_date(handout.written),
+            checked_date=lang.format_date(checked) if checked else None,
             citations=citations,
+            linked_citations=linked,
             foreign=foreign,
             prefix=prefix,
         )

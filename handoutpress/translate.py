@@ -16,7 +16,17 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from handoutpress.content import PLACEHOLDER, BulletList, Handout, Paragraph, Text
+from handoutpress.content import (
+    PLACEHOLDER,
+    BulletList,
+    ClinicalReview,
+    Handout,
+    Lines,
+    Paragraph,
+    Steps,
+    Table,
+    Text,
+)
 from handoutpress.locales import SOURCE_LANGUAGE, Language
 
 BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -81,8 +91,14 @@ class Translator:
 
 @dataclass(frozen=True)
 class TranslatedBlock:
-    kind: str  # "p" or "ul"
-    items: tuple[Markup, ...]
+    """One block as the templates print it: `p` (one item), `ul` and `ol` (the items), `table` (the
+    header cells as items, and the rows; an empty Markup is a cell to write in) or `lines` (that
+    many lines to write on)."""
+
+    kind: str
+    items: tuple[Markup, ...] = ()
+    rows: tuple[tuple[Markup, ...], ...] = ()
+    lines: int = 0
 
 
 @dataclass(frozen=True)
@@ -90,6 +106,7 @@ class TranslatedSection:
     heading: Markup
     blocks: tuple[TranslatedBlock, ...]
     anchor: str
+    box: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,15 +117,16 @@ class TranslatedHandout:
     plain_title: str
     summary: Markup
     sections: tuple[TranslatedSection, ...]
-    reviewed: dt.date
+    written: dt.date
+    review: ClinicalReview
     source: Handout
 
 
 def translate(handout: Handout, translator: Translator, values: Mapping[str, str]) -> TranslatedHandout:
     """The handout's words in the translator's language; structure and order stay the English ones."""
 
-    def tr(text: Text) -> Markup:
-        return translator.text(text.msgid, **values)
+    def tr(text: Text | None) -> Markup:
+        return Markup() if text is None else translator.text(text.msgid, **values)
 
     sections = []
     for i, section in enumerate(handout.sections, start=1):
@@ -116,9 +134,17 @@ def translate(handout: Handout, translator: Translator, values: Mapping[str, str
         for block in section.blocks:
             if isinstance(block, Paragraph):
                 blocks.append(TranslatedBlock("p", (tr(block.text),)))
-            elif isinstance(block, BulletList):
-                blocks.append(TranslatedBlock("ul", tuple(tr(t) for t in block.items)))
-        sections.append(TranslatedSection(tr(section.heading), tuple(blocks), f"s{i}"))
+            elif isinstance(block, BulletList | Steps):
+                kind = "ul" if isinstance(block, BulletList) else "ol"
+                blocks.append(TranslatedBlock(kind, tuple(tr(t) for t in block.items)))
+            elif isinstance(block, Table):
+                header = tuple(tr(t) for t in block.header)
+                rows = tuple(tuple(tr(cell) for cell in row) for row in block.rows)
+                blocks.append(TranslatedBlock("table", header, rows))
+            elif isinstance(block, Lines):
+                blocks.append(TranslatedBlock("lines", lines=block.count))
+        heading = tr(section.heading)
+        sections.append(TranslatedSection(heading, tuple(blocks), f"s{i}", section.box))
     title = tr(handout.title)
     return TranslatedHandout(
         id=handout.id,
@@ -127,6 +153,7 @@ def translate(handout: Handout, translator: Translator, values: Mapping[str, str
         plain_title=title.striptags(),
         summary=tr(handout.summary),
         sections=tuple(sections),
-        reviewed=handout.reviewed,
+        written=handout.written,
+        review=handout.review,
         source=handout,
     )

@@ -75,6 +75,55 @@ def add_language(project: Project, code: str, translations: dict[str, str]) -> N
     assert main(["--root", str(project.root), "update"]) == 0  # stored as `update` writes it
 
 
+#: Spanish for the model project (tests/fixtures/model): its safety box, steps, table and lines.
+MODEL_SPANISH = {
+    "A handout with tools": "Una hoja con herramientas",
+    "The main message, printed first.": "El mensaje principal, impreso primero.",
+    "Get help right away": "Pida ayuda enseguida",
+    "**Call {emergency_number} now** if:": "**Llame ahora al {emergency_number}** si:",
+    "You have trouble breathing or swallowing.": "Le cuesta respirar o tragar.",
+    "Your jaw or tongue locks after a new medicine.":
+        "Se le traba la mandíbula o la lengua tras un medicamento nuevo.",
+    "One side of your body suddenly gets weak.": "De repente se le debilita un lado del cuerpo.",
+    "**Call your care team soon** if:": "**Llame pronto a su equipo de salud** si:",
+    "The movements spread.": "Los movimientos se extienden.",
+    "Your voice gets breathy after a shot.": "Su voz se vuelve débil tras una inyección.",
+    "Do not stop a medicine on your own.": "No deje un medicamento por su cuenta.",
+    "Steps to take": "Pasos a seguir",
+    "Write down when it happens.": "Anote cuándo ocurre.",
+    "Bring the list to your visit.": "Lleve la lista a su consulta.",
+    "A diary": "Un diario",
+    "Day": "Día",
+    "What I did": "Qué hice",
+    "How bad (0-10)": "Qué tan fuerte (0-10)",
+    "Monday": "Lunes",
+    "Your questions": "Sus preguntas",
+    "Write your questions here.": "Escriba aquí sus preguntas.",
+    "A plain shared part": "Una parte compartida",
+    "A shared paragraph.": "Un párrafo compartido.",
+    "A draft handout": "Una hoja en borrador",
+    "A draft summary.": "Un resumen en borrador.",
+    "Only a part": "Solo una parte",
+    "A paragraph.": "Un párrafo.",
+}  # fmt: skip
+
+
+def make_model(root: Path) -> Project:
+    """A copy of the model project (tests/fixtures/model: a safety box with slots, steps, a table,
+    lines to write on, a reviewed and a draft handout) with the real templates and mapping."""
+    shutil.copytree(FIXTURES / "model", root)
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    (root / "locales").mkdir()
+    return Project(root)
+
+
+@pytest.fixture
+def model(tmp_path: Path) -> Project:
+    """The model project: every block kind and both review states."""
+    return make_model(tmp_path / "model")
+
+
 @pytest.fixture
 def mini(tmp_path: Path) -> Project:
     """A copy of the mini project with the real templates and the real pyproject mapping."""

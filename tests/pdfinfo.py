@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pdfplumber
@@ -96,3 +97,64 @@ def fonts_of(path: Path, text: str) -> set[str]:
                 if needle in line["text"].replace(" ", ""):
                     return {c["fontname"].split("+")[-1] for c in line["chars"] if c["text"].strip()}
     raise AssertionError(f"{text!r} is not in {path}")
+
+
+@dataclass
+class Element:
+    """A structure element as a screen reader meets it: its type, attributes, the text of its
+    marked content (its own and its descendants'), and the pages that text is on."""
+
+    type: str
+    attributes: dict[str, str]
+    text: str
+    pages: set[int]
+    children: list[Element]
+
+    def find(self, kind: str) -> list[Element]:
+        """Every element of type `kind` at or below this one, in document order."""
+        found = [self] if self.type == kind else []
+        for child in self.children:
+            found += child.find(kind)
+        return found
+
+
+def structure(path: Path) -> Element:
+    """The structure tree of a PDF with the text of every element (page index from 0)."""
+    chars: dict[tuple[int, int], list[str]] = {}
+    with pdfplumber.open(path) as plumber:
+        for index, page in enumerate(plumber.pages):
+            for char in page.chars:
+                if char.get("mcid") is not None:
+                    chars.setdefault((index, char["mcid"]), []).append(char["text"])
+    with pikepdf.open(path) as pdf:
+        pages = {page.objgen: n for n, page in enumerate(pdf.pages)}
+
+        def build(node: pikepdf.Object, page: int | None) -> tuple[list[Element], str, set[int]]:
+            if isinstance(node, int):
+                return [], "".join(chars.get((page, int(node)), [])), {page}
+            if isinstance(node, pikepdf.Array):
+                kids, text, on = [], "", set()
+                for kid in node:
+                    k, t, o = build(kid, page)
+                    kids, text, on = kids + k, text + t, on | o
+                return kids, text, on
+            if not isinstance(node, pikepdf.Dictionary):
+                return [], "", set()
+            if "/Pg" in node:
+                page = pages[node.Pg.objgen]
+            if node.get("/Type") == "/MCR":
+                return [], "".join(chars.get((page, int(node.MCID)), [])), {page}
+            if "/S" not in node:
+                return [], "", set()
+            kids, text, on = build(node.K, page) if "/K" in node else ([], "", set())
+            attributes = {}
+            if isinstance(node.get("/A"), pikepdf.Dictionary):
+                attributes = {str(k)[1:]: str(v) for k, v in node.A.items()}
+            for key in ("/Lang", "/Alt", "/ID"):
+                if key in node:
+                    attributes[key[1:]] = str(node[key])
+            element = Element(str(node.S)[1:], attributes, text, {p for p in on if p is not None}, kids)
+            return [element], text, on
+
+        (root,), _, _ = build(pdf.Root.StructTreeRoot.K, None)
+    return root

@@ -21,7 +21,9 @@ SECOND = """\
 kind: coping
 title: Second handout
 summary: Another summary.
-reviewed: 2026-11-25
+written: 2026-11-25
+review:
+  status: draft
 sources: [one]
 sections:
   - heading: Only here
@@ -124,7 +126,7 @@ def test_a_handout_waits_for_every_string_it_prints(two, msgid, fuzzy, waiting, 
 def test_status_shows_which_handouts_of_each_language_are_complete(two, capsys) -> None:
     capsys.readouterr()
     assert main(["--root", str(two.root), "status"]) == 0
-    header, es, note = capsys.readouterr().out.splitlines()
+    header, es, note = capsys.readouterr().out.split("\n\n")[0].splitlines()
     assert header.split() == [
         "language", "name", "translated", "fuzzy", "untranslated", "obsolete", "percent", "handouts",
         "review",

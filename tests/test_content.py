@@ -37,7 +37,8 @@ def test_every_problem_is_reported_with_file_and_line(mini) -> None:
         "kind: leaflet\n"
         "title: Broken\n"
         "summary: Bad {clinic_fax} here\n"
-        "reviewed: someday\n"
+        "written: someday\n"
+        "review: {status: maybe}\n"
         "sources: [nowhere]\n"
         "colour: red\n"
         "sections:\n"
@@ -47,8 +48,8 @@ def test_every_problem_is_reported_with_file_and_line(mini) -> None:
     )
     found = problems(mini.root)
     expected_lines = {
-        "kind": 1, "summary": 3, "reviewed": 4, "sources[0]": 5, "colour": 6,
-        "sections[0].body": 9, "sections[1].include": 10,
+        "kind": 1, "summary": 3, "written": 4, "review.status": 5, "sources[0]": 6, "colour": 7,
+        "sections[0].body": 10, "sections[1].include": 11,
     }  # fmt: skip
     for where, line in expected_lines.items():
         assert any(p.startswith(f"handouts/broken.yaml:{line}:") and where in p for p in found), (
@@ -68,12 +69,13 @@ def test_unbalanced_bold_and_control_characters(mini) -> None:
     write(
         mini.root,
         "marks.yaml",
-        'kind: type\ntitle: T\nsummary: "**bold without end"\nreviewed: 2026-01-01\n'
+        'kind: type\ntitle: T\nsummary: "**bold without end"\nwritten: 2026-01-01\n'
+        "review: {status: draft}\n"
         'sources: [one]\nsections:\n  - heading: "H\\u202e"\n    body: [ok]\n',
     )
     found = problems(mini.root)
     assert any(p.startswith("handouts/marks.yaml:3:") and "**" in p for p in found)
-    assert any(p.startswith("handouts/marks.yaml:7:") for p in found)
+    assert any(p.startswith("handouts/marks.yaml:8:") for p in found)
 
 
 def test_the_cli_prints_one_line_per_problem_and_exits_non_zero(mini, capsys) -> None:

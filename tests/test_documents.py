@@ -26,7 +26,8 @@ def add_long_overview(project) -> None:
         for n in range(40)
     )
     (project.root / "handouts/long.yaml").write_text(
-        "kind: overview\ntitle: Long overview\nsummary: A long summary.\nreviewed: 2026-11-25\n"
+        "kind: overview\ntitle: Long overview\nsummary: A long summary.\nwritten: 2026-11-25\n"
+        "review: {status: draft}\n"
         f"sources: [one]\nsections:\n  - heading: Many words\n    body:\n{paragraphs}\n"
         "  - heading: Last words\n    body:\n      - The end.\n"
     )

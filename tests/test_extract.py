@@ -30,10 +30,10 @@ def test_strings_lines_and_notes_of_a_handout() -> None:
     assert messages == [
         (2, "Sample handout", []),
         (3, "A short summary.", []),
-        (7, "First part", []),
-        (9, "**Bold word** in a paragraph.", []),
-        (11, "First item", []),
-        (12, "Second item", ["Item note."]),
+        (9, "First part", []),
+        (11, "**Bold word** in a paragraph.", []),
+        (13, "First item", []),
+        (14, "Second item", ["Item note."]),
     ]
     # The line numbers point at the string itself, as a translator clicking the reference expects.
     for line, msgid, _ in messages:

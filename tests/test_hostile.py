@@ -54,18 +54,18 @@ YAML_SYNTAX = (
 )
 CASES = [
     # Content (YAML)
-    Case("handouts/syntax-error.yaml", f"handouts/syntax-error.yaml:5: {YAML_SYNTAX}"),
+    Case("handouts/syntax-error.yaml", f"handouts/syntax-error.yaml:6: {YAML_SYNTAX}"),
     Case(
-        "handouts/wrong-types.yaml", "handouts/wrong-types.yaml:6: sections: expected a list of sections"
+        "handouts/wrong-types.yaml", "handouts/wrong-types.yaml:7: sections: expected a list of sections"
     ),
     Case(
         "handouts/unknown-key.yaml",
-        "handouts/unknown-key.yaml:6: colour: unknown key 'colour' "
-        "(allowed: kind, reviewed, sections, sources, summary, title)",
+        "handouts/unknown-key.yaml:7: colour: unknown key 'colour' "
+        "(allowed: kind, review, sections, sources, summary, title, written)",
     ),
     Case(
         "handouts/missing-include.yaml",
-        "handouts/missing-include.yaml:7: sections[0].include: no shared section 'nowhere' in "
+        "handouts/missing-include.yaml:8: sections[0].include: no shared section 'nowhere' in "
         "handouts/sections/ (known: shared)",
     ),
     Case(
@@ -96,7 +96,8 @@ CASES = [
     Case(
         "handouts/unknown-placeholder.yaml",
         "handouts/unknown-placeholder.yaml:3: summary: unknown placeholder {clinic_fax} "
-        "(known: {clinic_address}, {clinic_name}, {clinic_phone}, {clinic_website})",
+        "(known: {clinic_address}, {clinic_name}, {clinic_phone}, {clinic_website}, "
+        "{emergency_number})",
     ),
     Case(
         "handouts/huge.yaml",
@@ -156,7 +157,7 @@ CASES = [
     Case(
         "catalogs/placeholder-renamed.po",
         "@3: placeholders differ from the English (keep exactly: {date}, {producer}) "
-        "in translation of 'Reviewed on {date} by {producer}.'",
+        "in translation of 'Written on {date} by {producer}.'",
     ),
     Case(
         "catalogs/placeholder-missing.po",
@@ -189,7 +190,7 @@ CASES = [
     Case(
         "catalogs/template-string-markup.po",
         "@3: markup '<b>' that the English does not have in translation of "
-        "'Reviewed on {date} by {producer}.'",
+        "'Written on {date} by {producer}.'",
     ),
     Case(
         "catalogs/footer-css-escape.po",

@@ -162,7 +162,8 @@ def test_a_bad_clinic_profile_is_one_clear_line(mini, capsys) -> None:
     (mini.root / "clinic.yaml").write_text("name: Riverside\nfax: 555\n", encoding="utf-8")
     assert build(mini) == 1
     assert capsys.readouterr().err.strip() == (
-        "clinic.yaml:2: fax: unknown key 'fax' (allowed: address, name, paper, phone, website)"
+        "clinic.yaml:2: fax: unknown key 'fax' "
+        "(allowed: address, emergency_number, name, paper, phone, website)"
     )
 
 

@@ -93,7 +93,7 @@ def test_every_language_speaks_its_own_language_on_the_index(site, page) -> None
     spanish = page.locator("#lang-es")
     words = " ".join(spanish.inner_text().split())
     assert "Folleto de muestra" in words and "Otro folleto" in words
-    assert "Revisado el 25 de noviembre de 2026" in words  # the date as a Spanish reader writes it
+    assert "Escrita el 25 de noviembre de 2026" in words  # the date as a Spanish reader writes it
     assert "todavía no ha revisado" in words  # the review status, in Spanish
     assert "Todas las hojas informativas en un folleto" in words
     assert re.search(r"Páginas: 1\. Tamaño: \d+ kB\.", words)
