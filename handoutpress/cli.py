@@ -227,10 +227,10 @@ def _waiting(project: Project, waiting: Sequence[Waiting], outcomes: Sequence[Ou
         built = sorted({o.job.handout for o in outcomes if o.ok and o.job.lang == code} - {BOOKLET})
         handouts = [w for w in mine if w.handout != BOOKLET]
         po = display_path(catalog_path(project.locales_dir, code), project.root)
+        done = f": {', '.join(built)}" if built else ""
         print(
             f"note    {code}: {len(built)} of {plural(len(built) + len(handouts), 'handout')} complete "
-            f"and built ({', '.join(built) or 'none yet'}); the others wait for {po} to be finished "
-            "(or pass --allow-incomplete)"
+            f"and built{done}; finish {po} for the rest (or pass --allow-incomplete)"
         )
 
 

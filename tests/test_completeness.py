@@ -79,8 +79,8 @@ def test_a_complete_handout_is_built_while_its_language_is_not(two, capsys) -> N
         "waiting es/booklet: 4 strings untranslated or fuzzy (a booklet waits for every handout)" in out
     )
     assert (
-        "note    es: 1 of 2 handouts complete and built (sample); the others wait for "
-        f"{PO} to be finished (or pass --allow-incomplete)"
+        f"note    es: 1 of 2 handouts complete and built: sample; finish {PO} for the rest "
+        "(or pass --allow-incomplete)"
     ) in out
     assert out[-1].startswith("1 built, 0 unchanged, 0 failed, 2 waiting for translation, in ")
 
