@@ -3,7 +3,9 @@
 usage: .venv/bin/python bench/check_speed.py [--rounds 5]
 
 It copies the project to a temporary folder, makes the Spanish translation of the first handout's
-title 20 KB, 80 KB, 160 KB and then 2 MB long (a stranger's pull request), and prints for each size:
+title 20 KB, 80 KB, 160 KB and then 2 MB long (a stranger's pull request: words, then at 2 MB also
+text with no space, `<a` repeated, `**` repeated and `{` repeated, the inputs that were slowest),
+and prints for each:
   check     wall and CPU seconds of `build_pdfs.py check --lang es` (process start and imports
             included), the median of the rounds after a first warm-up run
   in-proc   seconds of the catalog rules alone, in this process (what grows with the string)
@@ -30,7 +32,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = Path("locales/es/LC_MESSAGES/handouts.po")
-SIZES = {"20 KB": 20_000, "80 KB": 80_000, "160 KB": 160_000, "2 MB": 2_000_000}
+WORDS = "Traducción demasiado larga "
+CASES = {
+    "20 KB": (WORDS, 20_000),
+    "80 KB": (WORDS, 80_000),
+    "160 KB": (WORDS, 160_000),
+    "2 MB": (WORDS, 2_000_000),
+    "2 MB a": ("a", 2_000_000),
+    "2 MB <a": ("<a", 2_000_000),
+    "2 MB **": ("**", 2_000_000),
+    "2 MB {": ("{", 2_000_000),
+}
 
 
 def run(work: Path, *args: str) -> tuple[float, float, str]:
@@ -65,10 +77,9 @@ def main() -> None:
         original = (work / PO).read_text(encoding="utf-8")
         entry = f'msgid "{title}"\nmsgstr "'
         assert entry in original, f"no one-line entry for {title!r}"
-        print(f"{'size':>7} {'check':>7} {'cpu':>6} {'in-proc':>8} {'build':>7} {'preview':>8}  refused")
-        for label, size in SIZES.items():
-            words = "Traducción demasiado larga "
-            text = (words * (size // len(words) + 1))[:size]
+        print(f"{'text':>9} {'check':>7} {'cpu':>6} {'in-proc':>8} {'build':>7} {'preview':>8}  refused")
+        for label, (piece, size) in CASES.items():
+            text = (piece * (size // len(piece) + 1))[:size]
             catalog = original.replace(entry, f"{entry}{text} ", 1)
             (work / PO).write_text(catalog, encoding="utf-8")
             line = catalog.splitlines().index(f'msgid "{title}"') + 2  # its msgstr
@@ -82,7 +93,7 @@ def main() -> None:
             where = f"{PO}:{line}: "
             refused = all(where in out for *_, out in [*checks, build, preview])
             print(
-                f"{label:>7} {statistics.median(c[0] for c in checks):>7.2f} "
+                f"{label:>9} {statistics.median(c[0] for c in checks):>7.2f} "
                 f"{statistics.median(c[1] for c in checks):>6.2f} {in_process:>8.3f} "
                 f"{build[0]:>7.2f} {preview[0]:>8.2f}  {'yes, at ' + where if refused else 'NO'}"
             )

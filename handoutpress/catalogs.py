@@ -309,10 +309,6 @@ class CatalogStatus:
     def percent(self) -> float:
         return 100.0 * self.translated / self.total if self.total else 100.0
 
-    @property
-    def missing(self) -> int:
-        return self.fuzzy + self.untranslated
-
 
 def is_translated(message: Message) -> bool:
     strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]

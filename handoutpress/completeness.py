@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Message
 from jinja2 import meta
 
 from handoutpress.booklet import BOOKLET, booklet_handouts
@@ -53,7 +53,7 @@ def template_files(templates_dir: Path, names: Iterable[str]) -> set[str]:
     return found
 
 
-def template_strings(template: Catalog, templates: str, files: set[str]) -> frozenset[str]:
+def template_strings(template: Iterable[Message], templates: str, files: set[str]) -> frozenset[str]:
     """The msgids of the template catalog found in `files` (names under the `templates` folder,
     as its `#:` places write it: `templates/_handout.html.j2`)."""
     prefix = f"{templates}/"
@@ -79,17 +79,11 @@ class Completeness:
     def complete(self, name: str) -> bool:
         return self.missing.get(name, 0) == 0
 
-    @property
-    def waiting(self) -> dict[str, int]:
-        """The handouts (and the booklet) not complete, with the number of strings each lacks."""
-        return {name: count for name, count in self.missing.items() if count}
-
 
 def completeness(
     collection: Collection, strings: DocumentStrings, translated: Container[str]
 ) -> Completeness:
     """Which handouts are complete, given the msgids that have a translation (none fuzzy)."""
-
     needs = {h.id: {t.msgid for t in h.texts()} | strings.handout for h in collection.handouts}
     booklet = {t.msgid for h in booklet_handouts(collection) for t in h.texts()}
     needs[BOOKLET] = booklet | strings.handout | strings.booklet

@@ -47,11 +47,12 @@ from handoutpress.content import CONTROL, PLACEHOLDER
 from handoutpress.fonts import FontError, covering_font
 from handoutpress.locales import Language
 
-#: Markup: a tag or an entity. `[^<>]` (not `[^>]`) keeps it linear on text full of `<`.
-MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!][^<>]*>|&[a-zA-Z#][a-zA-Z0-9]*;")
+#: Markup: a tag or an entity. `[^<>]` (not `[^>]`) and possessive spaces keep it linear on text
+#: full of `<` or of spaces.
+MARKUP = re.compile(r"<\s*+/?\s*+[a-zA-Z!][^<>]*>|&[a-zA-Z#][a-zA-Z0-9]*;")
 #: What `init` writes (Babel's and GNU gettext's template value), and msgfmt warns about.
 PLACEHOLDER_TRANSLATOR = "FULL NAME <EMAIL@ADDRESS>"
-URL = re.compile(r"(?i)\b(?:https?|ftp|file|data|javascript):|\bwww\.|url\s*\(")
+URL = re.compile(r"(?i)\b(?:https?|ftp|file|data|javascript):|\bwww\.|url\s*+\(")
 #: pofilter's "long" check: a translation at least this many times as long as its English.
 LONG = 10
 #: How much of an English string a message quotes (cut at a word, with an ellipsis).
