@@ -12,7 +12,10 @@ BIN := $(VENV)/bin
 # tests run over every catalog (the standard tools must accept them).
 # chromium: the tests open the index page and the web pages in a real browser (through Playwright,
 # which is told to use this one: `playwright install` downloads a browser, and that is not allowed).
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext chromium
+# liblouis20, liblouis-data: the braille translator and its tables (handoutpress.louis calls the library);
+# liblouis-bin: its lou_translate and lou_checktable, to try a table by hand before naming it in clinic.yaml.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext chromium \
+	liblouis20 liblouis-data liblouis-bin
 
 .PHONY: pdfs test setup system lint clean
 

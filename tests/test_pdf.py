@@ -163,7 +163,7 @@ def test_a_bad_clinic_profile_is_one_clear_line(mini, capsys) -> None:
     assert build(mini) == 1
     assert capsys.readouterr().err.strip() == (
         "clinic.yaml:2: fax: unknown key 'fax' "
-        "(allowed: address, emergency_number, name, paper, phone, website)"
+        "(allowed: address, braille, emergency_number, name, paper, phone, website)"
     )
 
 
