@@ -58,7 +58,7 @@ from handoutpress.templating import STYLESHEET_TEMPLATE
 from handoutpress.translate import Translator, translate
 
 if TYPE_CHECKING:  # rendering (and WeasyPrint) is imported by the workers that draw
-    from handoutpress.render import RenderedPdf
+    from handoutpress.render import RenderedPdf, Renderer
     from handoutpress.templating import HandoutPart
 
 
@@ -307,7 +307,10 @@ class HandoutBuilder:
 
     Every document (single handout, booklet, bilingual handout, web page) is made the same way: the
     handouts are translated, each becomes a HandoutPart, a template puts the parts together, and
-    `_typeset` proves the fonts against every string printed and lays the PDF out."""
+    `_typeset` proves the fonts against every string printed and lays the PDF out.
+
+    A long-lived caller (the live preview) passes the `renderer` of its previous builder, so fonts,
+    templates and WeasyPrint stay warm when the collection or the clinic changes."""
 
     def __init__(
         self,
@@ -315,14 +318,17 @@ class HandoutBuilder:
         collection: Collection,
         clinic: Clinic,
         allow_incomplete: bool = False,
+        renderer: Renderer | None = None,
     ):
         self.project = project
         self.collection = collection
         self.clinic = clinic
         self.allow_incomplete = allow_incomplete
-        from handoutpress.render import Renderer  # WeasyPrint loads only where PDFs are drawn
+        if renderer is None:
+            from handoutpress.render import Renderer  # WeasyPrint loads only where PDFs are drawn
 
-        self.renderer = Renderer(project.templates_dir, project.cache_dir)
+            renderer = Renderer(project.templates_dir, project.cache_dir)
+        self.renderer = renderer
 
     def render_job(self, job: Job, plan: LanguagePlan) -> RenderedPdf:
         if job.kind == "booklet":
@@ -346,13 +352,13 @@ class HandoutBuilder:
         return translator.printed
 
     def _single(self, handout: Handout, plan: LanguagePlan) -> tuple[Translator, str]:
-        translator = self._translator(plan)
+        translator = self.translator(plan)
         html = self._document(HANDOUT_TEMPLATE, translator, doc=self._part(handout, translator, plan))
         return translator, html
 
     def render_booklet(self, plan: LanguagePlan, style: StyleOptions) -> RenderedPdf:
         """Every handout of the collection in one language, with a cover and a table of contents."""
-        translator = self._translator(plan)
+        translator = self.translator(plan)
         handouts = booklet_handouts(self.collection)
         docs = [self._part(h, translator, plan, prefix=f"{h.id}-") for h in handouts]
         written = max(h.written for h in handouts)
@@ -362,8 +368,8 @@ class HandoutBuilder:
 
     def render_bilingual(self, handout: Handout, plan: LanguagePlan, style: StyleOptions) -> RenderedPdf:
         """One handout in one language with its English original, section by section."""
-        translator = self._translator(plan)
-        english = self._translator(SOURCE_PLAN)
+        translator = self.translator(plan)
+        english = self.translator(SOURCE_PLAN)
         doc = self._part(handout, translator, plan)
         original = self._part(handout, english, SOURCE_PLAN, prefix="en-")
         pairs = list(zip(doc.handout.sections, original.handout.sections, strict=True))
@@ -373,10 +379,12 @@ class HandoutBuilder:
 
     def render_page(self, handout: Handout, plan: LanguagePlan) -> str:
         """One handout in one language as a web page, for screens and screen readers."""
-        translator = self._translator(plan)
+        translator = self.translator(plan)
         return self._document(PAGE_TEMPLATE, translator, doc=self._part(handout, translator, plan))
 
-    def _translator(self, plan: LanguagePlan) -> Translator:
+    def translator(self, plan: LanguagePlan) -> Translator:
+        """The Translator every document of `plan`'s language is made with (the live preview's
+        builder returns one that marks what is not yet translated)."""
         lang = language(plan.code)
         return Translator(lang, plan.translations, allow_incomplete=self.allow_incomplete)
 

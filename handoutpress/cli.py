@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import sys
@@ -251,6 +252,40 @@ def cmd_preview(project: Project, args: argparse.Namespace) -> None:
     target = Job(handout.id, plans[0].code, style).output(Path(args.out)).with_suffix("")
     for path in write_preview(rendered.data, target, args.dpi):
         print(f"wrote {path}")
+
+
+def cmd_serve(project: Project, args: argparse.Namespace) -> None:
+    """A live preview of one language in the browser, redrawn at each save (handoutpress.serve).
+
+    A broken catalog or handout is shown in the pages, not stopping the server: the translator fixes
+    it and saves again. What cannot be fixed that way (an unknown language, a language without
+    a catalog, a busy port) stops it at once with one line."""
+    from handoutpress.live import LivePreview
+    from handoutpress.serve import serve
+
+    code = language(args.lang).code
+    if code != SOURCE_LANGUAGE and not catalog_path(project.locales_dir, code).is_file():
+        folder = display_path(project.locales_dir, project.root)
+        raise ValueError(f"no catalog for {args.lang!r} in {folder}/: run {command('init', code)} first")
+    clinic_file = Path(args.clinic) if args.clinic else project.root / CLINIC_FILE
+    say = functools.partial(print, flush=True)  # a pipe (an editor's task runner) sees each line now
+    live = LivePreview(
+        project,
+        code,
+        Path(args.out),
+        clinic=lambda: _clinic(project, args.clinic),
+        style=StyleOptions(args.size, args.theme),
+        paper=args.paper,
+        handouts=_split(args.handout) or (),
+        log=say,
+    )
+
+    def ready(url: str) -> None:
+        name = language(code).native_name
+        say(f"serving {name} ({code}) at {url}  (pages reload when you save; Ctrl-C stops)")
+
+    serve(project, live, clinic_file, args.port, on_ready=ready)
+    say(f"stopped; the preview's files stay in {args.out}/")
 
 
 def cmd_report(project: Project, args: argparse.Namespace) -> None:
@@ -691,6 +726,20 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="preview", help="output folder (default: preview)")
     p.add_argument("--dpi", type=int, default=PREVIEW_DPI, help=f"resolution (default: {PREVIEW_DPI})")
     p.set_defaults(func=cmd_preview)
+    v = sub.add_parser(
+        "serve", help="live preview in the browser: pages redrawn and reloaded at each save"
+    )
+    v.add_argument("--lang", default=SOURCE_LANGUAGE, help="language code (default: en)")
+    v.add_argument("--handout", action="append", help="only these handout ids (default: all)")
+    v.add_argument(
+        "--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0: any free one)"
+    )
+    v.add_argument("--size", choices=list(SIZES), default="standard", help="print size of the PDFs")
+    v.add_argument("--theme", choices=list(THEMES), default="default", help="colour theme of the PDFs")
+    v.add_argument("--paper", choices=PAPER_SIZES, help="paper size (default: as for build)")
+    v.add_argument("--clinic", metavar="FILE", help="clinic profile (default: clinic.yaml if present)")
+    v.add_argument("--out", default="preview/live", help="its files (default: preview/live)")
+    v.set_defaults(func=cmd_serve)
     r = sub.add_parser("report", help="reading level and pages of each English handout")
     r.add_argument("--out", default="dist", help="where the PDFs were built (for page counts)")
     r.set_defaults(func=cmd_report)
@@ -724,6 +773,7 @@ COMMANDS = frozenset(
         "manifest",
         "report",
         "preview",
+        "serve",
         "index",
     }
 )

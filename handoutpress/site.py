@@ -114,20 +114,16 @@ def write_site(
     for plan in _plans(project, built, known):
         languages.append((plan, _language(templates, collection, outputs, plan, out_dir)))
     english = Translator(language(SOURCE_LANGUAGE), {})
-    files: dict[Path, bytes] = {}
-    fonts = [_site_font(_english_font(project, collection, clinic), english.lang, files, out_dir)]
+    fonts = [(english_font(project, collection, clinic), english.lang)]
     for plan, part in languages:
         if plan.code != SOURCE_LANGUAGE:
-            font = _font(project, collection, part, plan, clinic)
-            fonts.append(_site_font(font, part.lang, files, out_dir))
+            font = language_font(project, collection, plan, clinic, part.gettext.printed)
+            fonts.append((font, part.lang))
     producer = collection.library.producer
     parts = [part for _, part in languages]
     html = templates.document(INDEX_TEMPLATE, english, producer, clinic, languages=parts)
-    css = templates.env.get_template(STYLESHEET_TEMPLATE).render(
-        fonts=fonts, light=THEMES["default"], dark=THEMES["reverse"]
-    )
+    files = screen_stylesheet(templates, fonts, out_dir)
     files[out_dir / INDEX] = html.encode()
-    files[out_dir / STYLESHEET] = css.encode()
     changed = [path for path, data in files.items() if write_if_changed(path, data)]
     for path, data in files.items():
         manifest.record_file(path, "site", data)
@@ -239,7 +235,21 @@ def _common_texts(collection: Collection, lang: Language, clinic: Clinic) -> lis
     ]
 
 
-def _english_font(project: Project, collection: Collection, clinic: Clinic) -> PreparedFont:
+def screen_stylesheet(
+    templates: Templates, fonts: Sequence[tuple[PreparedFont, Language]], out_dir: Path
+) -> dict[Path, bytes]:
+    """The screen stylesheet (`site.css`) that sets each language in its font, and the font files
+    it links under `fonts/`, by path: nothing is written here."""
+    files: dict[Path, bytes] = {}
+    site_fonts = [_site_font(font, lang, files, out_dir) for font, lang in fonts]
+    css = templates.env.get_template(STYLESHEET_TEMPLATE).render(
+        fonts=site_fonts, light=THEMES["default"], dark=THEMES["reverse"]
+    )
+    files[out_dir / STYLESHEET] = css.encode()
+    return files
+
+
+def english_font(project: Project, collection: Collection, clinic: Clinic) -> PreparedFont:
     """The font of English pages, of English inside translations and of the index's own words."""
     lang = language(SOURCE_LANGUAGE)
     english = [t.msgid for h in collection.handouts for t in h.texts()]
@@ -247,13 +257,18 @@ def _english_font(project: Project, collection: Collection, clinic: Clinic) -> P
     return choose_font(lang.script, texts, project.cache_dir)
 
 
-def _font(
-    project: Project, collection: Collection, part: IndexLanguage, plan: LanguagePlan, clinic: Clinic
+def language_font(
+    project: Project,
+    collection: Collection,
+    plan: LanguagePlan,
+    clinic: Clinic,
+    printed: Sequence[str] = (),
 ) -> PreparedFont:
     """The font of a language's web pages and its part of the index, proven against every character
-    they can print: the whole catalog, the index's words, and what is printed as it is."""
-    texts = [plan.characters, *part.gettext.printed, *_common_texts(collection, part.lang, clinic)]
-    return choose_font(part.lang.script, texts, project.cache_dir, plan.characters)
+    they can print: the whole catalog, the index's words (`printed`), and what is printed as it is."""
+    lang = language(plan.code)
+    texts = [plan.characters, *printed, *_common_texts(collection, lang, clinic)]
+    return choose_font(lang.script, texts, project.cache_dir, plan.characters)
 
 
 def _site_font(font: PreparedFont, lang: Language, files: dict[Path, bytes], out_dir: Path) -> SiteFont:

@@ -78,13 +78,17 @@ class Translator:
             result = format_text(translated, values)
         elif self.allow_incomplete:
             self.fallbacks.append(msgid)
-            result = Markup('<span lang="{}">{}</span>').format(
-                SOURCE_LANGUAGE, format_text(msgid, values)
-            )
+            result = self.missing(msgid, format_text(msgid, values))
         else:
             raise MissingTranslation(f"no {self.lang.code} translation for {msgid!r}")
         self.printed.append(result.striptags())
         return result
+
+    def missing(self, msgid: str, english: Markup) -> Markup:
+        """What a string without a usable translation prints in an incomplete language: its
+        English (`english`, formatted), tagged as English so a screen reader switches voice.
+        The live preview marks it instead (handoutpress.marking)."""
+        return Markup('<span lang="{}">{}</span>').format(SOURCE_LANGUAGE, english)
 
     __call__ = text
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import socket
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -202,3 +203,25 @@ def msgfmt() -> str:
     if path is None:
         pytest.fail("msgfmt is missing: install the Debian package gettext (make test does, as root)")
     return path
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    """Debian's chromium, driven by Playwright: the browser is never downloaded
+    (`playwright install` is not used). Without it a test fails and says so; it never skips."""
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        pytest.fail("Playwright is not installed: pip install -e '.[test]' (make test does it)")
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("chromium is not installed: apt-get install chromium (make test does it as root)")
+    with sync_playwright() as playwright:
+        try:
+            # Playwright starts chromium with --no-sandbox unless asked for the sandbox, so this
+            # works as root (CI) too.
+            browser = playwright.chromium.launch(executable_path=executable)
+        except Error as exc:
+            pytest.fail(f"chromium ({executable}) did not start: {exc}")
+        yield browser
+        browser.close()

@@ -18,7 +18,6 @@ from handoutpress.styles import THEMES
 
 from .conftest import MODEL_SPANISH, add_language, make_model
 from .pdfinfo import Element, structure
-from .test_site import browser  # noqa: F401 (the fixture: Debian's chromium)
 
 BOX_HEADING = {"en": "Get help right away", "es": MODEL_SPANISH["Get help right away"]}
 
@@ -193,7 +192,7 @@ def test_every_pdf_passes_the_audit(built) -> None:
         assert check_pdf(pdf, Expectations(paper="letter")) == [], pdf
 
 
-def test_the_web_page_shows_the_box_and_table_and_leaves_out_the_lines(built, browser) -> None:  # noqa: F811
+def test_the_web_page_shows_the_box_and_table_and_leaves_out_the_lines(built, browser) -> None:
     page = browser.new_page()
     try:
         page.goto((built / "en" / "tool.html").as_uri())

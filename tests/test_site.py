@@ -9,9 +9,7 @@ from __future__ import annotations
 import functools
 import http.server
 import re
-import shutil
 import threading
-from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -21,26 +19,6 @@ import pytest
 from handoutpress.cli import main
 
 from .conftest import MINI_ARABIC, MINI_SPANISH, add_language, make_mini
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    try:
-        from playwright.sync_api import Error, sync_playwright
-    except ImportError:
-        pytest.fail("Playwright is not installed: pip install -e '.[test]' (make test does it)")
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("chromium is not installed: apt-get install chromium (make test does it as root)")
-    with sync_playwright() as playwright:
-        try:
-            # Playwright starts chromium with --no-sandbox unless asked for the sandbox, so this
-            # works as root (CI) too.
-            browser = playwright.chromium.launch(executable_path=executable)
-        except Error as exc:
-            pytest.fail(f"chromium ({executable}) did not start: {exc}")
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
