@@ -54,12 +54,11 @@ from handoutpress.manifest import Manifest
 from handoutpress.preview import thumbnail
 from handoutpress.reviews import Review, load_review
 from handoutpress.styles import StyleOptions
-from handoutpress.templating import STYLESHEET_TEMPLATE
+from handoutpress.templating import STYLESHEET_TEMPLATE, TEMPLATE_CHARACTERS, HandoutPart
 from handoutpress.translate import Translator, translate
 
 if TYPE_CHECKING:  # rendering (and WeasyPrint) is imported by the workers that draw
     from handoutpress.render import RenderedPdf, Renderer
-    from handoutpress.templating import HandoutPart
 
 
 @dataclass(frozen=True)
@@ -211,10 +210,6 @@ class BuildReport:
 #: Part of every build key: a WeasyPrint upgrade changes the PDFs.
 WEASYPRINT_VERSION = version("weasyprint")
 
-
-#: The plain text marker of a boxed section's heading (templates/_handout.html.j2): every font
-#: must draw it.
-BOX_MARKER = "!"
 
 #: The templates of the documents a builder makes, in templates/.
 HANDOUT_TEMPLATE = "handout.html.j2"
@@ -437,7 +432,7 @@ class HandoutBuilder:
             *(lang.format_date(d) for h in handouts for d in (h.written, h.review.date) if d),
             *self.clinic.values().values(),
             digits if lang.numbering_system == "latn" else "",
-            BOX_MARKER,
+            TEMPLATE_CHARACTERS,
         ]
 
 

@@ -740,7 +740,9 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--clinic", metavar="FILE", help="clinic profile (default: clinic.yaml if present)")
     v.add_argument("--out", default="preview/live", help="its files (default: preview/live)")
     v.set_defaults(func=cmd_serve)
-    r = sub.add_parser("report", help="reading level and pages of each English handout")
+    r = sub.add_parser(
+        "report", help="reading level, pages, own-text share and scores of each English handout"
+    )
     r.add_argument("--out", default="dist", help="where the PDFs were built (for page counts)")
     r.set_defaults(func=cmd_report)
     m = sub.add_parser("manifest", help="join the manifests of sharded builds")

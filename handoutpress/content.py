@@ -349,13 +349,9 @@ class YamlReader:
                 if text:
                     out.append(Paragraph(text))
             elif kind in ("list", "steps"):
-                block = self.item_list(item, label, kind, slots)
-                if block is None:
-                    continue
-                if block.slot in named:
-                    self.problem(item, f"{label}.slot", f"two lists are named {block.slot!r}")
-                named.add(block.slot or "")
-                out.append(block)
+                block = self.item_list(item, label, kind, slots, named)
+                if block is not None:
+                    out.append(block)
             elif kind == "table":
                 table = self.table(item, label)
                 if table:
@@ -370,9 +366,10 @@ class YamlReader:
         return tuple(out)
 
     def item_list(
-        self, node: yaml.Node, where: str, kind: str, slots: bool
+        self, node: yaml.Node, where: str, kind: str, slots: bool, named: set[str]
     ) -> BulletList | Steps | None:
-        """`list: [...]` (bullets) or `steps: [...]` (numbered), with an optional `slot:` name."""
+        """`list: [...]` (bullets) or `steps: [...]` (numbered), with an optional `slot:` name, one
+        not in `named` (the section's slots so far), which it joins."""
         fields = self.mapping(node, where, {kind}, {"slot"})
         if fields is None or kind not in fields:
             return None
@@ -385,6 +382,10 @@ class YamlReader:
             elif slot is not None and not SLOT_NAME.fullmatch(slot):
                 message = "a slot name is lower-case letters, digits and hyphens, like urgent"
                 self.problem(fields["slot"], f"{where}.slot", message)
+            elif slot in named:
+                self.problem(fields["slot"], f"{where}.slot", f"two lists are named {slot!r}")
+            elif slot is not None:
+                named.add(slot)
         items = self.texts(fields[kind], f"{where}.{kind}")
         if items is None:
             return None

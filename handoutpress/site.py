@@ -22,13 +22,7 @@ from urllib.parse import quote
 from babel.numbers import format_decimal
 from babel.units import format_unit
 
-from handoutpress.build import (
-    BOX_MARKER,
-    LanguagePlan,
-    Project,
-    plan_languages,
-    template_messages,
-)
+from handoutpress.build import LanguagePlan, Project, plan_languages, template_messages
 from handoutpress.catalogs import catalog_languages
 from handoutpress.clinic import Clinic
 from handoutpress.content import Collection, load_collection
@@ -38,7 +32,7 @@ from handoutpress.locales import SOURCE_LANGUAGE, Language, language
 from handoutpress.manifest import Manifest
 from handoutpress.reviews import Review
 from handoutpress.styles import SIZES, THEMES
-from handoutpress.templating import HandoutPart, Templates
+from handoutpress.templating import TEMPLATE_CHARACTERS, HandoutPart, Templates
 from handoutpress.translate import Translator, translate
 
 INDEX = "index.html"
@@ -229,7 +223,7 @@ def _common_texts(collection: Collection, lang: Language, clinic: Clinic) -> lis
         *(f"{h.review.reviewer} {h.review.credentials}" for h in collection.handouts),
         lang.native_name,
         *(lang.format_date(d) for h in collection.handouts for d in (h.written, h.review.date) if d),
-        BOX_MARKER,
+        TEMPLATE_CHARACTERS,
         *clinic.values().values(),
         "0123456789",
     ]

@@ -8,6 +8,7 @@ The index page and web pages need only this module, so writing them never loads 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,13 @@ from handoutpress.styles import SIZES, THEMES, StyleOptions
 from handoutpress.translate import TranslatedHandout, Translator
 
 STYLESHEET_TEMPLATE = "print.css.j2"
+#: Characters the templates print of their own: the safety box's marker and the no-break space
+#: that keeps a paragraph's last two words together. Every font must draw them.
+BOX_MARKER = "!"
+NO_BREAK_SPACE = "\u00a0"
+TEMPLATE_CHARACTERS = BOX_MARKER + NO_BREAK_SPACE
+#: A tag, a character reference or one character of a translated string's HTML.
+_TOKEN = re.compile(r"<[^>]*>|&#?\w+;|.", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,46 @@ def footer_content(pattern: str, counter_style: str) -> str:
     return " ".join(parts)
 
 
+def tie_last_words(html: Markup) -> Markup:
+    """A paragraph whose last line never holds one word alone (a runt; at the foot of a page, a
+    word stranded there): the space before its last word becomes a no-break space. In writing
+    without spaces (Chinese), its last three characters are kept on one line instead. Tags and
+    character references are left whole wherever they fall."""
+    tokens = _TOKEN.findall(str(html))
+    text = [i for i, t in enumerate(tokens) if not t.startswith("<")]
+    words = [i for i in text if not tokens[i].isspace()]
+    if len(words) < 2:
+        return html
+    letters = [i for i in words if len(tokens[i]) == 1 and unicodedata.category(tokens[i])[0] in "LN"]
+    if letters and _spaceless(tokens[letters[-1]]):
+        keep = words[-3:]
+        if len(words) < 5 or any(tokens[i].startswith("<") for i in range(keep[0], keep[-1])):
+            return html
+        tokens[keep[0]] = '<span class="nowrap">' + tokens[keep[0]]
+        tokens[keep[-1]] += "</span>"
+        return Markup("".join(tokens))
+    # The run of spaces right before the last word, tags inside either skipped.
+    start = text.index(words[-1])
+    while start and not tokens[text[start - 1]].isspace():
+        start -= 1
+    run = []
+    for i in reversed(text[:start]):
+        if not tokens[i].isspace():
+            break
+        run.append(i)
+    if not run or run[-1] < words[0]:
+        return html
+    for i in run:
+        tokens[i] = ""
+    tokens[run[0]] = NO_BREAK_SPACE
+    return Markup("".join(tokens))
+
+
+def _spaceless(char: str) -> bool:
+    """Whether `char` is of a script written without spaces between words (Chinese, Japanese)."""
+    return len(char) == 1 and unicodedata.east_asian_width(char) in ("W", "F")
+
+
 def _join_citations(citations: list[Markup]) -> Markup:
     """`A. Publisher, 2024; B. Publisher, n.d.`, ended with one full stop."""
     joined = Markup("; ").join(citations)
@@ -105,6 +153,7 @@ class Templates:
             extensions=["jinja2.ext.i18n"],
             keep_trailing_newline=True,
         )
+        self.env.filters["tie"] = tie_last_words
         # The gettext functions are NOT installed with install_gettext_callables: Jinja would mark
         # translations safe. Each render passes a Translator, which escapes them, as `gettext`/`_`.
         self.env.newstyle_gettext = True  # type: ignore[attr-defined]

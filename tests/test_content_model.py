@@ -321,3 +321,24 @@ def test_the_emergency_number_comes_from_the_clinic_profile(tmp_path: Path) -> N
     assert [str(p) for p in info.value.problems] == [
         "clinic.yaml:2: emergency_number: the number to dial in an emergency, in digits: 112, 911, 999"
     ]
+
+
+SHARED = [
+    (
+        "  - list: [A]\n    slot: urgent\n  - list: [B]\n    slot: urgent\n",
+        6,
+        "two lists are named 'urgent'",
+    ),
+    ("  - list: [A]\n    slot: Urgent Items\n", 4, "a slot name is lower-case letters"),
+]
+
+
+@pytest.mark.parametrize(("body", "line", "expected"), SHARED)
+def test_a_shared_sections_slots_are_named_once_and_plainly(model, body, line, expected) -> None:
+    path = model.handouts_dir / "sections/named.yaml"
+    path.write_text(f"heading: Named\nbody:\n{body}", encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        load_collection(model.handouts_dir, model.root)
+    found = [str(p) for p in info.value.problems]
+    assert [p for p in found if p.startswith(f"handouts/sections/named.yaml:{line}:")
+            and expected in p], found  # fmt: skip

@@ -250,3 +250,25 @@ def test_the_index_page_reuses_the_catalogs_the_build_read(mini_es, monkeypatch)
     assert 'lang="es"' in (out / "index.html").read_text()
     site.write_site(mini_es, out, Clinic())  # `python build_pdfs.py index`: reads them itself
     assert asked == ["en", "es"]
+
+
+def test_the_records_and_the_emergency_number_are_in_the_keys(model, capsys) -> None:
+    """What prints about a handout's making, its sources and the clinic's number shape its files:
+    changing one redraws exactly the files that print it."""
+    clinic = model.root / "clinic.yaml"
+    clinic.write_text("emergency_number: 112\n")
+    assert build(model, "--clinic", str(clinic)) == 0
+    assert "3 built" in capsys.readouterr().out  # tool, other, the booklet (English only)
+    clinic.write_text("emergency_number: 999\n")
+    assert build(model, "--clinic", str(clinic)) == 0
+    assert "3 built, 0 unchanged" in capsys.readouterr().out
+    other = model.handouts_dir / "other.yaml"
+    other.write_text(other.read_text().replace("written: 2026-09-01", "written: 2026-09-02"))
+    assert build(model, "--clinic", str(clinic)) == 0
+    out = capsys.readouterr().out
+    assert "2 built, 1 unchanged" in out and "en/tool.pdf" not in out
+    library = model.handouts_dir / "library.yaml"
+    library.write_text(library.read_text().replace("/fact-sheet", "/fact-sheet-2"))
+    assert build(model, "--clinic", str(clinic)) == 0
+    out = capsys.readouterr().out  # only tool cites it: its web page links to it
+    assert "2 built, 1 unchanged" in out and "en/other.pdf" not in out

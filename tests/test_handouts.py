@@ -1,5 +1,6 @@
-"""The shipped handouts themselves: plain language, original wording, two pages, jargon explained,
-and catalogs in step with them. These run over the real content, so CI keeps them true."""
+"""The shipped handouts themselves: original wording, jargon explained, a booklet of them all, and
+catalogs in step with them. These run over the real content, so CI keeps them true; the limits
+issue 19 sets (reading level, pages, the safety box, own text, scores) are in test_content_limits."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from handoutpress.catalogs import (
     rewrap_line,
 )
 from handoutpress.content import load_collection
-from handoutpress.readability import copied_runs, measure, sentences
+from handoutpress.readability import copied_runs
 
 from .conftest import REPO
 
@@ -47,14 +48,6 @@ EXPECTED = {
 def test_every_type_topic_and_the_overview_has_a_handout() -> None:
     assert set(HANDOUTS) == EXPECTED
     assert {h.kind for h in COLLECTION.handouts} == {"type", "coping", "overview"}
-
-
-@pytest.mark.parametrize("handout_id", sorted(EXPECTED))
-def test_reading_level(handout_id: str) -> None:
-    r = measure(HANDOUTS[handout_id])
-    assert r.grade <= 7.0
-    assert r.average <= 15
-    assert r.longest <= 25, max(sentences(HANDOUTS[handout_id]), key=lambda s: len(s.split()))
 
 
 def test_the_originality_check_catches_a_copied_sentence() -> None:
@@ -89,14 +82,15 @@ def test_jargon_is_bold_and_explained_at_first_use(handout_id: str) -> None:
         assert DEFINITION.match(after), f"{term!r} is not explained where first used: {first!r}"
 
 
-def test_every_english_handout_fits_on_two_letter_pages(shipped_pdfs: Path) -> None:
+def test_the_english_booklet_holds_every_handout_whole(shipped_pdfs: Path) -> None:
+    """Its pages are a cover, the contents, then each handout from a new page: as many pages as the
+    handouts printed one by one. (Their limits, 4 pages each, are in test_content_limits.)"""
     import pikepdf
 
     pages = {p.stem: len(pikepdf.open(p).pages) for p in (shipped_pdfs / "en").glob("*.pdf")}
     booklet = pages.pop("booklet")
     assert set(pages) == EXPECTED
-    assert {k: v for k, v in pages.items() if v > 2} == {}
-    assert booklet == 2 + sum(pages.values())  # a cover, the contents, then each handout whole
+    assert booklet == 2 + sum(pages.values())
 
 
 @pytest.mark.parametrize("code", catalog_languages(REPO / "locales"))

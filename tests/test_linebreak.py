@@ -48,3 +48,27 @@ def test_a_text_that_fits_without_its_last_space_stays_on_its_line(tmp_path: Pat
     found = lines(renderer.pdf(html, css, [font], "case").data)
     assert found[0] == BEFORE, found  # the line breaks before the bold word, as a browser does
     assert found[1].startswith("denervation,")
+
+
+def test_a_paragraphs_last_two_words_are_kept_together() -> None:
+    """No line of a paragraph holds its last word alone (a runt, stranded at the foot of a page):
+    the space before it is a no-break space, wherever tags fall; in Chinese the last three
+    characters keep together."""
+    from markupsafe import Markup
+
+    from handoutpress.templating import tie_last_words
+
+    nbsp = "\u00a0"
+    cases = {
+        "cuts a nerve.": f"cuts a{nbsp}nerve.",
+        "Call <strong>your team</strong>": f"Call <strong>your{nbsp}team</strong>",
+        "One <strong>two</strong>": f"One{nbsp}<strong>two</strong>",
+        "x\n   y": f"x{nbsp}y",  # a run of spaces is one place to break
+        "It &amp; that": f"It &amp;{nbsp}that",
+        '<span lang="en" dir="ltr">A title</span>': f'<span lang="en" dir="ltr">A{nbsp}title</span>',
+        "word": "word",
+        " lead": " lead",
+        "医学翻译人员尚未审核本译文。": '医学翻译人员尚未审核本<span class="nowrap">译文。</span>',
+    }
+    for html, expected in cases.items():
+        assert str(tie_last_words(Markup(html))) == expected, html
