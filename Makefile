@@ -8,7 +8,8 @@ BIN := $(VENV)/bin
 # libpango-1.0-0, libpangoft2-1.0-0: the text layout WeasyPrint is built on (not on PyPI).
 # libharfbuzz-subset0: fast font subsetting (WeasyPrint falls back to fontTools, ~10 s per CJK PDF).
 # fonts-noto-cjk: Chinese has no font package on PyPI. python3-venv: Debian's Python needs it for venv.
-# gettext: GNU msgfmt, which the tests run over every catalog (the standard tools must accept them).
+# gettext: GNU msgmerge, which `update` merges catalogs with (as Poedit does), and msgfmt, which the
+# tests run over every catalog (the standard tools must accept them).
 # chromium: the tests open the index page and the web pages in a real browser (through Playwright,
 # which is told to use this one: `playwright install` downloads a browser, and that is not allowed).
 # mupdf-tools, ghostscript: the tests draw the PDFs with MuPDF and Ghostscript beside pdfium, as

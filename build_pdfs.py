@@ -1,4 +1,4 @@
-"""Build the handouts: `python build_pdfs.py` (see `python build_pdfs.py --help`).
+"""Build the handouts: `.venv/bin/python build_pdfs.py` (see `.venv/bin/python build_pdfs.py --help`).
 
 A thin entry point; the engine is the `handoutpress` package (also installed as the `handouts` command).
 """

@@ -52,7 +52,7 @@ def main() -> None:
         f"{'lang':8} {'brf':>8} {'html':>8} {'pdf':>8} {'ratio':>7} {'first':>7}  (seconds per handout)"
     )
     for code in codes:
-        plan = SOURCE_PLAN if code == SOURCE_LANGUAGE else plan_languages(project, [code], False)[0][0]
+        plan = SOURCE_PLAN if code == SOURCE_LANGUAGE else plan_languages(project, [code], False)[0]
         lang = language(plan.code)
 
         started = time.perf_counter()

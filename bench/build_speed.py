@@ -97,7 +97,7 @@ def per_language(work: Path, code: str, naive_limit: int, floor_docs: list[Path]
 
     project = Project(work)
     collection = load_collection(project.handouts_dir, work)
-    plan = plan_languages(project, [code], allow_incomplete=False)[0][0]
+    plan = plan_languages(project, [code], allow_incomplete=False)[0]
     builder = HandoutBuilder(project, collection, Clinic())
     renderer = builder.renderer
     style = StyleOptions()

@@ -473,10 +473,11 @@ def write_brf(
     `out` as it was."""
     project = Project(project_root)
     collection = load_collection(project.handouts_dir, project.root)
-    plans, notes = plan_languages(project, [lang_code], allow_incomplete)
-    if not plans:
-        raise NoBraille(notes[0])
+    (plan,) = plan_languages(project, [lang_code], allow_incomplete, collection)
+    if not plan.builds(handout_id):  # as the build: a handout waits until it is complete
+        missing = plan.completeness.missing[handout_id]
+        raise NoBraille(f"{plan.code}/{handout_id}: not built, {missing} strings untranslated or fuzzy")
     templates = Templates(project.templates_dir, project.cache_dir)
-    html = handout_html(templates, collection, plans[0], handout_id, clinic, allow_incomplete)
-    write_atomic(out, brf(html, language(plans[0].code), clinic.braille))
+    html = handout_html(templates, collection, plan, handout_id, clinic, allow_incomplete)
+    write_atomic(out, brf(html, language(plan.code), clinic.braille))
     return out

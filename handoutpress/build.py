@@ -28,26 +28,33 @@ from babel.messages.pofile import read_po
 from handoutpress import __version__
 from handoutpress.booklet import BOOKLET, booklet_handouts, check_names
 from handoutpress.catalogs import (
-    CatalogError,
     catalog_language,
     catalog_languages,
     catalog_path,
-    catalog_status,
     compile_catalog,
     load_translations,
     read_catalog,
+    read_template,
 )
 from handoutpress.clinic import FIELDS, Clinic
+from handoutpress.commands import command
+from handoutpress.completeness import (
+    Completeness,
+    DocumentStrings,
+    completeness,
+    template_files,
+    template_strings,
+)
 from handoutpress.content import Collection, Handout, display_path, load_collection
 from handoutpress.files import os_error_line, write_atomic
 from handoutpress.fonts import FontError, choose_font, font_fingerprint
-from handoutpress.lint import unprintable
+from handoutpress.lint import CatalogRefused, LintProblem, printable_catalog
 from handoutpress.locales import SOURCE_LANGUAGE, Language, language
 from handoutpress.manifest import Manifest
 from handoutpress.preview import thumbnail
 from handoutpress.reviews import Review, load_review
 from handoutpress.styles import StyleOptions
-from handoutpress.templating import TEMPLATE_CHARACTERS, HandoutPart
+from handoutpress.templating import STYLESHEET_TEMPLATE, TEMPLATE_CHARACTERS, HandoutPart
 from handoutpress.translate import Translator, translate
 
 if TYPE_CHECKING:  # rendering (and WeasyPrint) is imported by the workers that draw
@@ -150,10 +157,15 @@ class Outcome:
 class LanguagePlan:
     code: str
     translations: dict[str, str]
-    percent: float = 100.0
-    missing: int = 0
     review: Review = NOT_REVIEWED
     allow_incomplete: bool = False
+    #: Which handouts (and the booklet) are complete in this language: only those are built,
+    #: unless the build allows incomplete ones.
+    completeness: Completeness = field(default_factory=lambda: Completeness({}))
+
+    def builds(self, name: str) -> bool:
+        """Whether the handout `name` (or the booklet) of this language is built."""
+        return self.allow_incomplete or self.completeness.complete(name)
 
     @property
     def characters(self) -> str:
@@ -165,10 +177,19 @@ class LanguagePlan:
 SOURCE_PLAN = LanguagePlan(SOURCE_LANGUAGE, {}, review=SOURCE_REVIEW)
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """A handout (or a booklet) of one language not built: its strings are not all translated."""
+
+    lang: str
+    handout: str
+    missing: int
+
+
 @dataclass
 class BuildReport:
     outcomes: list[Outcome] = field(default_factory=list)
-    skipped_languages: list[str] = field(default_factory=list)
+    waiting: list[Waiting] = field(default_factory=list)
     seconds: float = 0.0
     #: The languages built, with their translations: the index page reuses them.
     plans: list[LanguagePlan] = field(default_factory=list)
@@ -216,21 +237,36 @@ def ensure_writable(out_dir: Path) -> None:
     os.unlink(probe)
 
 
-def prove_printable(project: Project, code: str) -> None:
-    """Stop before drawing if a translation has a character its language's font lacks, naming the
-    catalog line. Only languages with work to do are proved: an unchanged job's key covers the same
-    catalog entries and fonts that were proved when it was drawn."""
+def catalog_errors(project: Project, code: str) -> list[LintProblem]:
+    """What stops a language's catalog being printed: every error `check` would report for it
+    (the catalog rules of handoutpress.lint), each with its line."""
     po = catalog_path(project.locales_dir, code)
-    display = display_path(po, project.root)
-    script = catalog_language(po, display).script
-    if broken := unprintable(read_catalog(po, display), display, script, project.cache_dir):
-        raise CatalogError(broken[0].path, broken[0].line, broken[0].message)
+    try:
+        printable_catalog(po, project.cache_dir, display_path(po, project.root))
+    except CatalogRefused as refused:
+        return refused.problems
+    return []
+
+
+def document_strings(project: Project) -> DocumentStrings:
+    """The template strings a handout's files can print, and those of a booklet (completeness)."""
+    template = read_template(project.pot) if project.pot.exists() else []
+    handout = [HANDOUT_TEMPLATE, BILINGUAL_TEMPLATE, PAGE_TEMPLATE, STYLESHEET_TEMPLATE]
+    booklet = [BOOKLET_TEMPLATE, STYLESHEET_TEMPLATE]
+    folder = display_path(project.templates_dir, project.root)
+    return DocumentStrings(
+        *(template_strings(template, folder, template_files(project.templates_dir, names))
+          for names in (handout, booklet))
+    )  # fmt: skip
 
 
 def plan_languages(
-    project: Project, requested: Sequence[str] | None, allow_incomplete: bool
-) -> tuple[list[LanguagePlan], list[str]]:
-    """The languages to build with their translations, and a note for each language left out."""
+    project: Project,
+    requested: Sequence[str] | None,
+    allow_incomplete: bool,
+    collection: Collection | None = None,
+) -> list[LanguagePlan]:
+    """The languages to build, with their translations and which of their handouts are complete."""
     available = [SOURCE_LANGUAGE, *catalog_languages(project.locales_dir)]
     codes = available
     if requested:
@@ -240,10 +276,12 @@ def plan_languages(
             if lang.code not in available:
                 raise ValueError(
                     f"no catalog for {code!r} in {display_path(project.locales_dir, project.root)}/: "
-                    f"run `python build_pdfs.py init {lang.code}` first"
+                    f"run {command('init', lang.code)} first"
                 )
             codes.append(lang.code)
-    plans, notes = [], []
+    collection = collection or load_collection(project.handouts_dir, project.root)
+    strings = document_strings(project)
+    plans = []
     for code in codes:
         if code == SOURCE_LANGUAGE:
             plans.append(SOURCE_PLAN)
@@ -251,19 +289,12 @@ def plan_languages(
         po = catalog_path(project.locales_dir, code)
         display = display_path(po, project.root)
         catalog_language(po, display)  # a folder named like no language is refused here
-        catalog = read_catalog(po, display)
-        status = catalog_status(code, catalog)
+        read_catalog(po, display)  # every broken line named before anything is compiled
         translations = load_translations(compile_catalog(po, project.cache_dir))
         review = load_review(project.locales_dir, code)
-        plan = LanguagePlan(code, translations, status.percent, status.missing, review, allow_incomplete)
-        if status.missing and not allow_incomplete:
-            notes.append(
-                f"{code}: not built, {status.missing} of {status.total} strings are untranslated "
-                f"or fuzzy ({status.percent:.0f}% done); finish {display} or pass --allow-incomplete"
-            )
-            continue
-        plans.append(plan)
-    return plans, notes
+        complete = completeness(collection, strings, translations)
+        plans.append(LanguagePlan(code, translations, review, allow_incomplete, complete))
+    return plans
 
 
 class HandoutBuilder:
@@ -622,17 +653,31 @@ def plan_jobs(
     booklets: bool,
 ) -> list[Job]:
     """Every job of a build in a stable order: per language, each handout in each style (and its
-    bilingual twin), then the language's booklets."""
+    bilingual twin), then the language's booklets; a handout that is not complete in a language
+    (and so its booklet) has none, unless the plan allows incomplete ones."""
     jobs = []
     for plan in plans:
         for handout in selected:
+            if not plan.builds(handout.id):
+                continue
             for style in styles:
                 jobs.append(Job(handout.id, plan.code, style))
                 if bilingual and plan.code != SOURCE_LANGUAGE:
                     jobs.append(Job(handout.id, plan.code, style, "bilingual"))
-        if booklets:
+        if booklets and plan.builds(BOOKLET):
             jobs += [Job(BOOKLET, plan.code, style, "booklet") for style in styles]
     return jobs
+
+
+def waiting(plans: Sequence[LanguagePlan], selected: Sequence[Handout], booklets: bool) -> list[Waiting]:
+    """The handouts (and booklets) of the build that wait for their translation."""
+    names = [*(h.id for h in selected), *([BOOKLET] if booklets else [])]
+    return [
+        Waiting(plan.code, name, plan.completeness.missing[name])
+        for plan in plans
+        for name in names
+        if not plan.builds(name)
+    ]
 
 
 def build(
@@ -661,12 +706,12 @@ def build(
     collection = load_collection(project.handouts_dir, project.root)
     check_names(collection)
     selected = [collection.handout(h) for h in handouts] if handouts else list(collection.handouts)
-    plans, notes = plan_languages(project, langs, allow_incomplete)
+    plans = plan_languages(project, langs, allow_incomplete, collection)
     template_msgids = template_messages(project)
     manifest = Manifest.load(out_dir)
     ensure_writable(out_dir)
     remove_partial_files(out_dir)
-    report = BuildReport(skipped_languages=notes, plans=plans)
+    report = BuildReport(waiting=waiting(plans, selected, booklets=not handouts), plans=plans)
     by_code = {p.code: p for p in plans}
     keys = JobKeys(project, collection, clinic, template_msgids)
     todo: list[tuple[Job, dict[str, Path], str]] = []
@@ -684,9 +729,11 @@ def build(
     reviews = {p.code: p.review.status for p in plans}
 
     def prove() -> None:
-        for code in dict.fromkeys(job.lang for job, _paths, _key in todo):
-            if code != SOURCE_LANGUAGE:
-                prove_printable(project, code)
+        """Refuse, before anything is drawn, every catalog of the build with an error, naming each
+        problem: also one whose PDFs are unchanged (a header, say, is in no build key)."""
+        codes = [plan.code for plan in plans if plan.code != SOURCE_LANGUAGE]
+        if errors := [problem for code in codes for problem in catalog_errors(project, code)]:
+            raise CatalogRefused(errors)
         if on_plan:
             on_plan(len(todo))
 

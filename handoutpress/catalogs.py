@@ -1,8 +1,12 @@
-"""Message catalogs: create, update, compile and read them, always through Babel.
+"""Message catalogs: create, merge, compile and read them.
 
-Translators edit `locales/<lang>/LC_MESSAGES/handouts.po` with any gettext tool. Compiled `.mo` files
-go to the build cache, never next to the catalogs, and a fuzzy or empty entry is never compiled: it
-cannot be printed as if it were a translation.
+Translators edit `locales/<lang>/LC_MESSAGES/handouts.po` with any gettext tool. Babel reads them,
+starts new ones (with CLDR's plural rules) and compiles them; GNU `msgmerge --previous` merges the
+template into them, because it is the merge every other gettext tool (Poedit, Weblate, Lokalize)
+builds on and it writes the old English of a changed string as valid `#|` lines, which Babel does
+not (it flattens a wrapped previous msgid into one broken comment: python-babel/babel#206).
+Compiled `.mo` files go to the build cache, never next to the catalogs, and a fuzzy or empty entry is
+never compiled: it cannot be printed as if it were a translation.
 """
 
 from __future__ import annotations
@@ -10,31 +14,42 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import os
 import re
-from dataclasses import dataclass
+import shutil
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import read_mo, write_mo
-from babel.messages.pofile import PoFileError, read_po, unescape, write_po
+from babel.messages.pofile import PoFileError, read_po
 
+from handoutpress.commands import command
 from handoutpress.content import display_path
 from handoutpress.files import write_atomic
 from handoutpress.locales import SOURCE_LANGUAGE, Language, UnknownLanguage, language
-from handoutpress.posyntax import syntax_error
+from handoutpress.posyntax import Scan, scan
 
 DOMAIN = "handouts"
 
 
 class CatalogError(ValueError):
-    """A catalog that cannot be read or used: the file (as the user knows it), the line and the fix."""
+    """A catalog that cannot be read or used: every problem found in it, each one line
+    `file:line: what to do` (the file as the user knows it). `line` and `message` are the first."""
 
-    def __init__(self, path: str | Path, line: int, message: str):
-        super().__init__(f"{path}:{line}: {message}")
+    def __init__(self, path: str | Path, line: int, message: str, more: Sequence[tuple[int, str]] = ()):
         self.path = str(path)
+        self.problems = [(line, message), *more]
+        super().__init__("\n".join(f"{self.path}:{n}: {text}" for n, text in self.problems))
         self.line = line
         self.message = message
+
+
+class MissingTool(ValueError):
+    """A GNU gettext program the set-up should have installed is not there."""
 
 
 def catalog_path(locales_dir: Path, code: str) -> Path:
@@ -46,8 +61,17 @@ def catalog_languages(locales_dir: Path) -> list[str]:
     return sorted(p.parent.parent.name for p in locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
 
 
-def read_catalog(path: Path, display: str | None = None) -> Catalog:
-    """Parse a catalog strictly, or raise CatalogError naming the line (as `display`) and the fix.
+@dataclass(frozen=True)
+class LoadedCatalog:
+    """A catalog as Babel reads it, with its text and the line of each translation (from the scan)."""
+
+    catalog: Catalog
+    text: str
+    lines: Scan = field(repr=False)
+
+
+def load_catalog(path: Path, display: str | None = None) -> LoadedCatalog:
+    """Parse a catalog strictly, or raise CatalogError naming every broken line (as `display`).
 
     Strict means: UTF-8 bytes, a UTF-8 charset header, and GNU syntax checked before Babel reads it,
     because Babel quietly changes the text of a broken line instead of refusing it.
@@ -63,8 +87,10 @@ def read_catalog(path: Path, display: str | None = None) -> Catalog:
         line = data[: exc.start].count(b"\n") + 1
         message = f"byte {data[exc.start]:#04x} is not UTF-8: save the catalog as UTF-8"
         raise CatalogError(where, line, message) from exc
-    if problem := syntax_error(text):
-        raise CatalogError(where, problem.line, f"catalog syntax error: {problem.message}")
+    lines = scan(text)
+    if lines.problems:
+        first, *more = [(p.line, f"catalog syntax error: {p.message}") for p in lines.problems]
+        raise CatalogError(where, *first, more)
     try:
         catalog = read_po(io.BytesIO(_babel_readable(data)), abort_invalid=True)
     except PoFileError as exc:
@@ -76,7 +102,12 @@ def read_catalog(path: Path, display: str | None = None) -> Catalog:
             f"the header says charset={catalog.charset}: catalogs are UTF-8, "
             "so set charset=UTF-8 in its Content-Type line",
         )
-    return catalog
+    return LoadedCatalog(catalog, text, lines)
+
+
+def read_catalog(path: Path, display: str | None = None) -> Catalog:
+    """The catalog, read strictly (see load_catalog)."""
+    return load_catalog(path, display).catalog
 
 
 def _babel_readable(data: bytes) -> bytes:
@@ -114,61 +145,55 @@ def _pybabel(root: Path, *args: str) -> None:
 
 
 def init_catalog(root: Path, locales_dir: Path, pot: Path, code: str) -> Path:
-    """Start a catalog for a new language (refusing codes Babel does not know, and English)."""
+    """Start a catalog for a new language (refusing codes Babel does not know, and English).
+
+    Babel writes it, with the `Language` and CLDR `Plural-Forms` headers that `check` expects; it is
+    then stored as `update` writes it, so the translator's first `update` changes nothing."""
     lang = language(code)
     if lang.code == SOURCE_LANGUAGE:
         raise ValueError("English is the source language: its text is the handouts themselves")
     target = catalog_path(locales_dir, lang.code)
     if target.exists():
         display = display_path(target, root)
-        raise CatalogError(display, 1, "already exists: run `python build_pdfs.py update` to refresh it")
+        raise CatalogError(display, 1, f"already exists: run {command('update')} to refresh it")
     read_template(pot, display_path(pot, root))  # a missing template: say to run extract
+    _msgmerge_program()  # before Babel writes anything
     _pybabel(root, "init", "-i", str(pot), "-d", str(locales_dir), "-D", DOMAIN, "-l", lang.code)
+    write_atomic(target, msgmerge(target, pot))
     return target
 
 
-def merged_catalog(po: Path, template: Catalog, display: str | None = None) -> bytes:
-    """The catalog as `update` writes it: Babel's merge with the options of `pybabel update --previous`.
+def msgmerge(po: Path, pot: Path, display: str | None = None) -> bytes:
+    """What `msgmerge --previous` makes of a catalog and the template (GNU's defaults otherwise).
 
-    Changed English comes back fuzzy with the old English as `#|` lines, removed entries stay at the
-    end as `#~`, lines wrap at Babel's 76 columns and entries follow the template's order, so the
-    same inputs always give the same bytes and a diff shows only what changed.
-    """
-    read_catalog(po, display)  # refuse a broken catalog with its line before merging it
-    data = _babel_readable(po.read_bytes())
-    catalog = read_po(io.BytesIO(data), locale=po.parent.parent.name, domain=DOMAIN)
-    previous = _take_previous_ids(catalog)
-    catalog.update(template, update_header_comment=False, update_creation_date=True)
-    for message in catalog:
-        # Still fuzzy: keep showing what the English was. Checked: the old English has done its job.
-        if message.fuzzy and not message.previous_id and message.id in previous:
-            message.previous_id = previous[message.id]
-    out = io.BytesIO()
-    write_po(out, catalog, include_previous=True, width=76)
-    return out.getvalue()
+    Changed English comes back fuzzy with the old English as `#|` lines (and an entry no longer
+    fuzzy loses them), removed entries stay at the end as `#~`, new ones are empty, entries follow
+    the template's order and lines wrap at 79 columns as Poedit's do: the same inputs always give
+    the same bytes, and a diff shows only what changed."""
+    args = [_msgmerge_program(), "--quiet", "--previous", "--output-file=-", str(po), str(pot)]
+    env = {**os.environ, "LC_ALL": "C", "LANGUAGE": ""}  # its messages in English, whatever the locale
+    done = subprocess.run(args, capture_output=True, env=env, check=False)
+    if done.returncode:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        message = f"msgmerge could not merge it: {reason[-1] if reason else 'no reason given'}"
+        raise CatalogError(display or po, 1, message)
+    return done.stdout
 
 
-def _take_previous_ids(catalog: Catalog) -> dict[str | tuple[str, ...], list[str]]:
-    """The previous msgids (`#| msgid "..."`) of a catalog, by msgid, taken out of its comments.
+def _msgmerge_program() -> str:
+    program = shutil.which("msgmerge")
+    if program is None:
+        raise MissingTool(
+            "GNU msgmerge is missing: install the Debian package gettext "
+            "(`make setup` does, when run as root)"
+        )
+    return program
 
-    Babel reads these lines as translator comments (python-babel/babel#206, open since 2015) and its
-    next update writes them back as `# | msgid ...`, forever: without this, a second `update` would
-    change the file again and the old English would stay after the translator has dealt with it.
-    """
-    found = {}
-    for message in [*catalog, *catalog.obsolete.values()]:
-        lines = [c[1:].strip() for c in message.user_comments if c.startswith("|")]
-        if not lines:
-            continue
-        message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
-        strings: dict[str, str] = {}
-        keyword = "msgid"
-        for line in lines:
-            if not line.startswith('"'):
-                keyword, _, line = line.partition(" ")
-            strings[keyword] = strings.get(keyword, "") + unescape(line)
-        found[message.id] = [strings[k] for k in ("msgid", "msgid_plural") if k in strings]
-    return found
+
+def merged_catalog(po: Path, pot: Path, display: str | None = None) -> bytes:
+    """The catalog as `update` writes it; a broken catalog is refused first, with its lines."""
+    load_catalog(po, display)
+    return msgmerge(po, pot, display)
 
 
 def read_template(pot: Path, display: str | None = None) -> Catalog:
@@ -177,30 +202,71 @@ def read_template(pot: Path, display: str | None = None) -> Catalog:
         with pot.open("rb") as fh:
             return read_po(fh)
     except FileNotFoundError as exc:
-        message = "missing: run `python build_pdfs.py extract` first"
+        message = f"missing: run {command('extract')} first"
         raise CatalogError(display or pot, 1, message) from exc
 
 
-def update_catalogs(locales_dir: Path, pot: Path) -> list[Path]:
-    """Merge the template into every catalog and return the catalogs that changed."""
-    template = read_template(pot)
-    changed = []
+@dataclass
+class Update:
+    """What `update` did: the catalogs it rewrote, and those it could not read (left as they were)."""
+
+    changed: list[Path] = field(default_factory=list)
+    refused: list[CatalogError] = field(default_factory=list)
+
+
+def update_catalogs(root: Path, locales_dir: Path, pot: Path) -> Update:
+    """Merge the template into every catalog that can be read; a broken one is left as it was
+    and reported with its lines, and the others are still updated."""
+    read_template(pot, display_path(pot, root))
+    done = Update()
     for code in catalog_languages(locales_dir):
         po = catalog_path(locales_dir, code)
-        data = merged_catalog(po, template)
+        try:
+            data = merged_catalog(po, pot, display_path(po, root))
+        except CatalogError as exc:
+            done.refused.append(exc)
+            continue
         if data != po.read_bytes():
             write_atomic(po, data)
-            changed.append(po)
-    return changed
+            done.changed.append(po)
+    return done
 
 
-def outdated_line(po: Path, template: Catalog, display: str | None = None) -> int | None:
-    """The first line where `update` would change the catalog, or None when it is up to date.
+def _template_view(messages: Sequence[Message]) -> list[tuple[object, ...]]:
+    """What of each entry comes from the template: its msgid, context, notes, places and flags
+    (all but `fuzzy`, which is the translator's)."""
+    return [
+        (m.id, m.context, tuple(m.auto_comments), tuple(m.locations), tuple(sorted(m.flags - {"fuzzy"})))
+        for m in messages
+        if m.id
+    ]
 
-    A catalog saved by another editor with its own line wrapping counts as out of date too: `update`
-    would rewrap it, and that diff would hide the real changes of the next update.
-    """
-    new = merged_catalog(po, template, display).decode("utf-8").split("\n")
+
+def outdated_line(catalog: Catalog, template: Catalog) -> int | None:
+    """The line of the first entry that the template changes (new, removed or moved English, new
+    notes or places), or None when the catalog is in step with it.
+
+    Wrapping, header order and leftover `#|` lines are not: `update` tidies them, and no tool
+    needs them tidied (see rewrap_line)."""
+    ours, theirs = list(catalog), list(template)
+    view, wanted = _template_view(ours), _template_view(theirs)
+    entries = [m for m in ours if m.id]
+    for index, (have, want) in enumerate(zip(view, wanted, strict=False)):
+        if have != want:
+            return entries[index].lineno or 1
+    if len(view) == len(wanted):
+        return None
+    return entries[len(wanted)].lineno if len(view) > len(wanted) else _last_line(catalog)
+
+
+def _last_line(catalog: Catalog) -> int:
+    return max([m.lineno or 1 for m in catalog] or [1])
+
+
+def rewrap_line(po: Path, pot: Path) -> int | None:
+    """The first line that `update` would rewrite without changing a word (lines wrapped by another
+    editor, the header's order, `#|` lines of an entry no longer fuzzy), or None."""
+    new = msgmerge(po, pot).decode("utf-8").split("\n")
     old = po.read_text(encoding="utf-8").split("\n")
     for number, (a, b) in enumerate(zip(old, new, strict=False), start=1):
         if a != b:
@@ -242,10 +308,6 @@ class CatalogStatus:
     @property
     def percent(self) -> float:
         return 100.0 * self.translated / self.total if self.total else 100.0
-
-    @property
-    def missing(self) -> int:
-        return self.fuzzy + self.untranslated
 
 
 def is_translated(message: Message) -> bool:

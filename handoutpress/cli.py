@@ -1,7 +1,8 @@
-"""Command line: `python build_pdfs.py [build|extract|init|update|compile|status|index|...] ...`.
+"""Command line: `.venv/bin/python build_pdfs.py [build|extract|init|update|status|check|...] ...`.
 
 Every failure a person can cause (bad content, a bad catalog, an unknown language) ends in one clear
-line per problem naming file and line, and a non-zero exit code; never a traceback.
+line per problem naming file and line, and a non-zero exit code; never a traceback. A command that a
+message names is written as it can be typed in the project folder (handoutpress.commands).
 """
 
 from __future__ import annotations
@@ -13,36 +14,44 @@ import json
 import multiprocessing
 import os
 import sys
-import tempfile
 import unicodedata
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from handoutpress import __version__
+from handoutpress.booklet import BOOKLET
 from handoutpress.build import (
     BuildReport,
     HandoutBuilder,
     Job,
     Outcome,
     Project,
+    Waiting,
     build,
+    catalog_errors,
+    document_strings,
     plan_languages,
 )
 from handoutpress.catalogs import (
     CatalogError,
+    MissingTool,
     catalog_language,
     catalog_languages,
     catalog_path,
     catalog_status,
     compile_catalog,
     init_catalog,
+    is_translated,
     outdated_line,
     read_catalog,
     read_template,
+    rewrap_line,
     update_catalogs,
 )
 from handoutpress.clinic import CLINIC_FILE, Clinic, load_clinic
+from handoutpress.commands import command
+from handoutpress.completeness import completeness
 from handoutpress.content import (
     ClinicalReview,
     ContentError,
@@ -51,14 +60,14 @@ from handoutpress.content import (
     load_collection,
     review_age_problems,
 )
-from handoutpress.extract import extract_catalog, same_messages
-from handoutpress.files import os_error_line
+from handoutpress.extract import extract_catalog, template_in_step
+from handoutpress.files import os_error_line, write_atomic
 from handoutpress.fonts import SCRIPT_FONTS, FontError
-from handoutpress.lint import LintProblem, lint_catalog
+from handoutpress.lint import NOTE, WARNING, CatalogRefused, LintProblem, lint_catalog
 from handoutpress.locales import SOURCE_LANGUAGE, UnknownLanguage, language
 from handoutpress.manifest import MANIFEST, Manifest, merge
 from handoutpress.preview import PREVIEW_DPI, write_preview
-from handoutpress.reviews import load_review
+from handoutpress.reviews import REVIEW_FILE, load_review, review_record_template
 from handoutpress.scores import load_scores, score_path
 from handoutpress.site import INDEX, write_site
 from handoutpress.styles import PAPER_SIZES, SIZES, THEMES, StyleOptions
@@ -67,6 +76,8 @@ from handoutpress.styles import PAPER_SIZES, SIZES, THEMES, StyleOptions
 USER_ERRORS = (
     ContentError,
     CatalogError,
+    CatalogRefused,
+    MissingTool,
     UnknownLanguage,
     FontError,
     ValueError,
@@ -80,6 +91,11 @@ class Failed(Exception):
 
     def __init__(self, code: int = 1):
         self.code = code
+
+
+def plural(count: int, word: str) -> str:
+    """`1 catalog`, `2 catalogs`."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def _split(values: Sequence[str] | None) -> list[str] | None:
@@ -186,8 +202,7 @@ class Progress:
 
 
 def _summary(project: Project, report: BuildReport, out_dir: Path) -> None:
-    for note in report.skipped_languages:
-        print(f"skipped {note}")
+    _waiting(project, report.waiting, report.outcomes)
     languages = sorted({o.job.lang for o in report.outcomes if o.ok})
     for code in languages:
         if code != SOURCE_LANGUAGE:
@@ -196,9 +211,29 @@ def _summary(project: Project, report: BuildReport, out_dir: Path) -> None:
                 print(f"note    {code}: draft translation, not yet reviewed by a medical translator")
     print(
         f"{len(report.built)} built, {len(report.unchanged)} unchanged, {len(report.failed)} failed, "
-        f"{len(report.skipped_languages)} languages skipped, in {report.seconds:.1f} s "
+        f"{len(report.waiting)} waiting for translation, in {report.seconds:.1f} s "
         f"-> {out_dir}/ (manifest: {out_dir / MANIFEST})"
     )
+
+
+def _waiting(project: Project, waiting: Sequence[Waiting], outcomes: Sequence[Outcome]) -> None:
+    """Per language: each handout (and booklet) that waits for its translation and why, then which
+    handouts of the language were built (the policy: a handout is built once it is complete)."""
+    for code in dict.fromkeys(w.lang for w in waiting):
+        mine = [w for w in waiting if w.lang == code]
+        for w in mine:
+            why = " (a booklet waits for every handout)" if w.handout == BOOKLET else ""
+            print(
+                f"waiting {code}/{w.handout}: {plural(w.missing, 'string')} untranslated or fuzzy{why}"
+            )
+        built = sorted({o.job.handout for o in outcomes if o.ok and o.job.lang == code} - {BOOKLET})
+        handouts = [w for w in mine if w.handout != BOOKLET]
+        po = display_path(catalog_path(project.locales_dir, code), project.root)
+        done = f": {', '.join(built)}" if built else ""
+        print(
+            f"note    {code}: {len(built)} of {plural(len(built) + len(handouts), 'handout')} complete "
+            f"and built{done}; finish {po} for the rest (or pass --allow-incomplete)"
+        )
 
 
 def cmd_preview(project: Project, args: argparse.Namespace) -> None:
@@ -210,7 +245,9 @@ def cmd_preview(project: Project, args: argparse.Namespace) -> None:
     style = StyleOptions(args.size, args.theme, args.paper or clinic.paper or "letter")
     collection = load_collection(project.handouts_dir, project.root)
     handout = collection.handout(args.handout)
-    plans, _ = plan_languages(project, [args.lang], allow_incomplete=True)
+    plans = plan_languages(project, [args.lang], allow_incomplete=True, collection=collection)
+    if plans[0].code != SOURCE_LANGUAGE and (errors := catalog_errors(project, plans[0].code)):
+        raise CatalogRefused(errors)  # the build's own rules: what check calls an error
     builder = HandoutBuilder(project, collection, clinic, allow_incomplete=True)
     rendered = builder.render(handout, plans[0], style)
     target = Job(handout.id, plans[0].code, style).output(Path(args.out)).with_suffix("")
@@ -230,9 +267,7 @@ def cmd_serve(project: Project, args: argparse.Namespace) -> None:
     code = language(args.lang).code
     if code != SOURCE_LANGUAGE and not catalog_path(project.locales_dir, code).is_file():
         folder = display_path(project.locales_dir, project.root)
-        raise ValueError(
-            f"no catalog for {args.lang!r} in {folder}/: run `python build_pdfs.py init {code}` first"
-        )
+        raise ValueError(f"no catalog for {args.lang!r} in {folder}/: run {command('init', code)} first")
     clinic_file = Path(args.clinic) if args.clinic else project.root / CLINIC_FILE
     say = functools.partial(print, flush=True)  # a pipe (an editor's task runner) sees each line now
     live = LivePreview(
@@ -300,7 +335,17 @@ def cmd_extract(project: Project, args: argparse.Namespace) -> None:
 def cmd_init(project: Project, args: argparse.Namespace) -> None:
     po = init_catalog(project.root, project.locales_dir, project.pot, args.language)
     print(f"created {display_path(po, project.root)}")
-    script = catalog_language(po).script
+    lang = catalog_language(po)
+    record = po.parent.parent / REVIEW_FILE
+    if not record.exists():
+        write_atomic(record, review_record_template(lang.english_name).encode())
+        print(f"created {display_path(record, project.root)}")
+    if lang.tag != lang.code:
+        print(
+            f"note    the catalog's folder is {lang.code} (gettext's name); PDFs and previews go to "
+            f"dist/{lang.tag}/ and preview/{lang.tag}/ (the web's name); --lang takes either"
+        )
+    script = lang.script
     if script not in SCRIPT_FONTS:  # say it now, not after the translation is done
         print(
             f"note    no font is configured for the {script} script yet: the maintainers must add "
@@ -309,26 +354,52 @@ def cmd_init(project: Project, args: argparse.Namespace) -> None:
 
 
 def cmd_update(project: Project, args: argparse.Namespace) -> None:
+    """Merge the template into every catalog; with --check, only say whether that is needed."""
     if args.check:
-        template = read_template(project.pot)
-        stale = 0
-        for code in catalog_languages(project.locales_dir):
-            po = catalog_path(project.locales_dir, code)
-            display = display_path(po, project.root)
-            if (line := outdated_line(po, template, display)) is not None:
-                print(
-                    f"{display}:{line}: out of date: run `python build_pdfs.py update`", file=sys.stderr
-                )
-                stale += 1
-        if stale:
-            raise Failed(1)
-        print("catalogs are up to date")
+        _update_check(project)
         return
-    changed = update_catalogs(project.locales_dir, project.pot)
-    for path in changed:
+    done = update_catalogs(project.root, project.locales_dir, project.pot)
+    for path in done.changed:
         print(f"updated {display_path(path, project.root)}")
-    if not changed:
+    if not done.changed and not done.refused:
         print("catalogs are up to date")
+    for refused in done.refused:  # left as it was: a merge would have had to guess
+        print(refused, file=sys.stderr)
+    if done.refused:
+        raise Failed(1)
+
+
+def _update_check(project: Project) -> None:
+    """CI's question: are the template and every catalog in step with the content? Lines wrapped
+    by another editor are not a reason to fail (a note says `update` would rewrap them)."""
+    stale = 0
+    pot = display_path(project.pot, project.root)
+    load_collection(project.handouts_dir, project.root)  # broken content: every problem, first
+    if _pot_outdated(project):
+        print(f"{pot}:1: {TEMPLATE_STALE}", file=sys.stderr)
+        raise Failed(1)
+    template = read_template(project.pot, pot)
+    for code in catalog_languages(project.locales_dir):
+        po = catalog_path(project.locales_dir, code)
+        display = display_path(po, project.root)
+        if (line := outdated_line(read_catalog(po, display), template)) is not None:
+            message = f"behind the template (the English changed here): run {command('update')}"
+            print(f"{display}:{line}: {message}", file=sys.stderr)
+            stale += 1
+        elif (line := rewrap_line(po, project.pot)) is not None:
+            print(
+                f"{display}:{line}: note: lines wrapped otherwise than `update` writes them; "
+                f"{command('update')} rewraps them without changing a word"
+            )
+    if stale:
+        raise Failed(1)
+    print("the template and the catalogs are up to date")
+
+
+#: What `check` and `update --check` say when the English changed and `extract` was not run.
+TEMPLATE_STALE = (
+    f"out of date with handouts/ and templates/: run {command('extract')}, then {command('update')}"
+)
 
 
 def cmd_compile(project: Project, args: argparse.Namespace) -> None:
@@ -338,13 +409,27 @@ def cmd_compile(project: Project, args: argparse.Namespace) -> None:
 
 
 def cmd_status(project: Project, args: argparse.Namespace) -> None:
-    rows = []
-    for code in catalog_languages(project.locales_dir):
+    """How complete each language is, overall and handout by handout, and its review status."""
+    codes = catalog_languages(project.locales_dir)
+    if args.lang:
+        codes = _wanted(project, codes, _split(args.lang) or [])
+    collection = load_collection(project.handouts_dir, project.root)
+    strings = document_strings(project)
+    rows, broken = [], []
+    for code in codes:
         po = catalog_path(project.locales_dir, code)
         display = display_path(po, project.root)
-        lang = catalog_language(po, display)
-        status = catalog_status(code, read_catalog(po, display))
+        try:
+            lang = catalog_language(po, display)
+            catalog = read_catalog(po, display)
+        except CatalogError as exc:  # the other languages are still shown
+            broken.append(exc)
+            continue
+        status = catalog_status(code, catalog)
+        translated = {m.id for m in catalog if m.id and is_translated(m)}
+        done = completeness(collection, strings, translated)
         review = load_review(project.locales_dir, code)
+        handouts = [h.id for h in collection.handouts]
         rows.append(
             {
                 "language": code,
@@ -354,24 +439,51 @@ def cmd_status(project: Project, args: argparse.Namespace) -> None:
                 "untranslated": status.untranslated,
                 "obsolete": status.obsolete,
                 "percent": round(status.percent, 1),
+                "handouts": f"{sum(map(done.complete, handouts))}/{len(handouts)}",
                 "review": review.status,
                 "reviewer": review.reviewer,
+                "complete": [h for h in handouts if done.complete(h)],
+                "missing": {h: done.missing[h] for h in [*handouts, BOOKLET]},
+                "strings": {h: done.needed[h] for h in [*handouts, BOOKLET]},
             }
         )
     if args.json:
-        print(json.dumps(rows, indent=2))
-        return
-    header = ["language", "name", "translated", "fuzzy", "untranslated", "obsolete", "percent", "review"]
-    print_table([header, *([str(row[h]) for h in header] for row in rows)])
-    # What each English handout says about its clinical review, from its record (REVIEWING.md).
-    collection = load_collection(project.handouts_dir, project.root)
-    print()
-    print_table(
-        [
-            ["handout", "written", "clinical review"],
-            *([h.id, h.written.isoformat(), clinical_review(h.review)] for h in collection.handouts),
-        ]
-    )
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        header = ["language", "name", "translated", "fuzzy", "untranslated", "obsolete", "percent",
+                  "handouts", "review"]  # fmt: skip
+        print_table([header, *([str(row[h]) for h in header] for row in rows)])
+        for row in rows:
+            if not args.lang and row["missing"][BOOKLET]:
+                complete = ", ".join(row["complete"]) or "none yet"
+                print(
+                    f"{row['language']}: complete: {complete}; the others wait "
+                    f"({command('status', '--lang', row['language'])} shows each)"
+                )
+        print()
+        if args.lang:  # each handout of the language: the strings it can print, how many it lacks
+            for row in rows:
+                print_table(
+                    [
+                        ["handout", "strings", "missing", "complete"],
+                        *([name, str(row["strings"][name]), str(missing), "no" if missing else "yes"]
+                          for name, missing in row["missing"].items()),
+                    ]
+                )  # fmt: skip
+        else:  # what each English handout says about its clinical review (REVIEWING.md)
+            print_table(
+                [
+                    ["handout", "written", "clinical review"],
+                    *(
+                        [h.id, h.written.isoformat(), clinical_review(h.review)]
+                        for h in collection.handouts
+                    ),
+                ]
+            )
+    for exc in broken:
+        print(exc, file=sys.stderr)
+    if broken:
+        raise Failed(1)
 
 
 def clinical_review(review: ClinicalReview) -> str:
@@ -427,7 +539,7 @@ def cmd_check(project: Project, args: argparse.Namespace) -> None:
             for problem in audit.problems:
                 print(problem, file=sys.stderr)
                 errors += 1
-        print(f"checked {len(pdfs)} PDFs: {errors} problems")
+        print(f"checked {plural(len(pdfs), 'PDF')}: {plural(errors, 'problem')}")
         failing = sum(1 for audit in audits if audit.validator_failures)
         print(f"PDF/UA-1 as {VALIDATOR} judges it: {failing} of {len(pdfs)} PDFs fail")
         smallest = [(a.smallest.size, a) for a in audits if a.smallest]
@@ -439,12 +551,65 @@ def cmd_check(project: Project, args: argparse.Namespace) -> None:
             print(f"lowest contrast: {ratio:.2f}:1 ({faint.path} page {faint.faintest.page})")
     else:
         problems, catalogs = lint_project(project, args.strict, _split(args.lang))
-        for problem in problems:
+        shown = _grouped(problems)
+        for problem in shown:
             print(problem, file=sys.stderr)
-        errors = sum(not getattr(problem, "warning", False) for problem in problems)
-        print(f"checked content and {catalogs} catalogs: {errors} errors")
+        errors = sum(not isinstance(p, LintProblem) or p.error for p in shown)
+        warnings = sum(isinstance(p, LintProblem) and p.severity == WARNING for p in shown)
+        notes = sum(isinstance(p, LintProblem) and p.severity == NOTE for p in shown)
+        unfinished = [p for p in problems if isinstance(p, LintProblem) and p.rule in UNFINISHED]
+        summary = (
+            f"checked content and {plural(catalogs, 'catalog')}: {plural(errors, 'error')}, "
+            f"{plural(warnings, 'warning')}"
+        )
+        if notes:
+            summary += f", {plural(notes, 'note')}"
+        if unfinished:
+            counts = {rule: sum(p.rule == rule for p in unfinished) for rule in UNFINISHED}
+            summary += f" ({counts['untranslated']} untranslated, {counts['fuzzy']} fuzzy)"
+        print(summary)
     if errors:
         raise Failed(1)
+
+
+#: The rules of unfinished entries (handoutpress.lint.unfinished), counted in check's summary.
+UNFINISHED = ("untranslated", "fuzzy")
+
+
+def _grouped(problems: Sequence[Problem | LintProblem]) -> list[Problem | LintProblem]:
+    """The problems as `check` prints them: a catalog's untranslated entries, when they are only
+    warnings, as one line at the first of them (a new catalog would otherwise print 160 lines
+    that bury its real errors); `check --strict` lists each."""
+    out: list[Problem | LintProblem] = []
+    untranslated: dict[str, list[LintProblem]] = {}
+    for problem in problems:
+        if isinstance(problem, LintProblem) and problem.rule == "untranslated" and not problem.error:
+            untranslated.setdefault(problem.path, []).append(problem)
+        else:
+            out.append(problem)
+    for path, found in untranslated.items():
+        first = found[0]
+        if len(found) > 1:
+            code = Path(path).parent.parent.name
+            status = command("status", "--lang", code)
+            message = (
+                f"{len(found)} strings untranslated, the first here ({status} shows which "
+                "handouts are complete; check --strict lists each)"
+            )
+            first = LintProblem(path, first.line, message, WARNING, "untranslated")
+        out.append(first)
+    return sorted(out, key=lambda p: (p.path, p.line) if isinstance(p, LintProblem) else ("", 0))
+
+
+def _wanted(project: Project, codes: Sequence[str], langs: Sequence[str]) -> list[str]:
+    """The catalogs `--lang` names (either spelling: pt_BR or pt-BR), each of which must exist."""
+    wanted = [language(code).code for code in langs]
+    if missing := [code for code in wanted if code not in codes]:
+        folder = display_path(project.locales_dir, project.root)
+        raise ValueError(
+            f"no catalog for {missing[0]!r} in {folder}/: run {command('init', missing[0])} first"
+        )
+    return list(dict.fromkeys(wanted))
 
 
 def lint_project(
@@ -460,26 +625,29 @@ def lint_project(
         problems += exc.problems  # the template cannot be extracted from broken content
     else:
         for old in review_age_problems(collection, dt.date.today()):
-            problems.append(LintProblem(old.path, old.line, f"{old.where}: {old.message}", True))
+            problems.append(LintProblem(old.path, old.line, f"{old.where}: {old.message}", WARNING))
         if _pot_outdated(project):
-            message = "out of date with handouts/ and templates/: run extract, then update"
-            problems.append(LintProblem(display_path(project.pot, project.root), 1, message))
+            severity = "error" if strict else WARNING
+            problems.append(
+                LintProblem(display_path(project.pot, project.root), 1, TEMPLATE_STALE, severity)
+            )
         else:
             template = read_template(project.pot)
     codes = catalog_languages(project.locales_dir)
     if langs:
-        wanted = [language(code).code for code in langs]
-        if missing := [code for code in wanted if code not in codes]:
-            folder = display_path(project.locales_dir, project.root)
-            raise ValueError(
-                f"no catalog for {missing[0]!r} in {folder}/: "
-                f"run `python build_pdfs.py init {missing[0]}` first"
-            )
-        codes = wanted
+        codes = _wanted(project, codes, langs)
     for code in codes:
         po = catalog_path(project.locales_dir, code)
         display = display_path(po, project.root)
-        problems += lint_catalog(po, project.cache_dir, strict, display, template)
+        problems += lint_catalog(po, project.cache_dir, strict, display, template, project.pot)
+        record = po.parent.parent / REVIEW_FILE
+        if not record.exists() and _known(code):  # an unknown folder name is the problem to fix
+            message = (
+                "missing: the language's review record (status, reviewer, glossary); copy one from "
+                "another language, or see TRANSLATING.md step 1"
+            )
+            severity = "error" if strict else WARNING
+            problems.append(LintProblem(display_path(record, project.root), 1, message, severity))
         try:
             load_review(project.locales_dir, code)
         except ContentError as exc:
@@ -487,20 +655,29 @@ def lint_project(
     return problems, len(codes)
 
 
+def _known(code: str) -> bool:
+    try:
+        language(code)
+    except UnknownLanguage:
+        return False
+    return True
+
+
 def _pot_outdated(project: Project) -> bool:
-    with tempfile.TemporaryDirectory() as tmp:
-        fresh = extract_catalog(project.root, Path(tmp), "handouts", __version__)
-        return not project.pot.exists() or same_messages(fresh, project.pot) is False
+    locales, cache = project.locales_dir, project.cache_dir
+    return not template_in_step(project.root, locales, cache, "handouts", __version__)
 
 
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="build_pdfs.py",
-        description="Build accessible large-print PDF handouts from handouts/ and locales/.",
+        description="Build accessible large-print PDF handouts from handouts/ and locales/.\n"
+        "With no command it builds; the build's options follow the commands.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     main.add_argument("--root", default=".", help="project folder (default: current folder)")
     main.add_argument("--version", action="version", version=f"handoutpress {__version__}")
-    sub = main.add_subparsers(dest="command")
+    sub = main.add_subparsers(dest="command", title="commands")
 
     b = sub.add_parser("build", help="build PDFs (the default command)")
     b.add_argument("--lang", action="append", help="language codes, e.g. es or es,fr (default: all)")
@@ -520,7 +697,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--allow-incomplete",
         action="store_true",
-        help="build languages below 100%%; missing strings print in English, tagged as English",
+        help="also build handouts whose translation is not complete (to look at a draft); "
+        "missing strings print in English, tagged as English",
     )
     b.add_argument(
         "--bilingual",
@@ -528,6 +706,9 @@ def parser() -> argparse.ArgumentParser:
         help="also build each translation with its English, section by section (<id>.bilingual.pdf)",
     )
     b.set_defaults(func=cmd_build)
+    # `--help` shows the default command's options too: the usage line and its -h left out.
+    options = b.format_help().split("\n\n", 1)[1].splitlines()
+    main.epilog = "build " + "\n".join(o for o in options if not o.lstrip().startswith("-h, --help"))
 
     sub.add_parser("extract", help="write locales/handouts.pot").set_defaults(func=cmd_extract)
     i = sub.add_parser("init", help="start a catalog for a new language")
@@ -584,8 +765,11 @@ def parser() -> argparse.ArgumentParser:
     x.add_argument("--out", default="dist", help="output folder (default: dist)")
     x.add_argument("--clinic", metavar="FILE", help="clinic profile (default: clinic.yaml if present)")
     x.set_defaults(func=cmd_index)
-    s = sub.add_parser("status", help="how complete each catalog is")
+    s = sub.add_parser("status", help="how complete each catalog and each handout is")
     s.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    s.add_argument(
+        "--lang", action="append", help="only these languages, with a line per handout (e.g. pt_BR)"
+    )
     s.set_defaults(func=cmd_status)
     return main
 
@@ -609,7 +793,7 @@ COMMANDS = frozenset(
 
 
 def _with_default_command(argv: list[str]) -> list[str]:
-    """`python build_pdfs.py` and `python build_pdfs.py --lang es` mean `build`."""
+    """`build_pdfs.py` and `build_pdfs.py --lang es` mean `build`."""
     i = 0
     while i < len(argv) and argv[i].startswith("--root"):
         i += 1 if "=" in argv[i] else 2
@@ -627,6 +811,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     project = Project(Path(args.root).resolve())
     try:
         args.func(project, args)
+        sys.stdout.flush()  # here, not at exit: a reader that left early is handled below
     except Failed as failed:
         return failed.code
     except KeyboardInterrupt:
@@ -639,11 +824,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return 1
-    except CatalogError as exc:  # already "file:line: what to do"
+    except (CatalogError, CatalogRefused) as exc:  # already "file:line: what to do", a line each
         print(exc, file=sys.stderr)
         return 1
     except BrokenPipeError:  # `status | head`: the reader took what it wanted and left
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit either
+        # Whatever is still buffered (all of it, when Python's output is buffered) goes nowhere,
+        # so Python's own flush at exit finds nothing to complain about.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141  # as a shell tool stopped by SIGPIPE
     except OSError as exc:
         print(f"error: {os_error_line(exc)}", file=sys.stderr)

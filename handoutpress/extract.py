@@ -8,15 +8,19 @@ very same extraction: the mapping of files to extractors lives once, in `[tool.b
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
+import tempfile
 from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from babel import __version__ as babel_version
 from babel.messages.frontend import CommandLineInterface
 
 from handoutpress.content import translatable_texts
+from handoutpress.files import write_atomic
 
 POT_NAME = "handouts.pot"
 _CREATION_DATE = re.compile(r'^"POT-Creation-Date: .*\\n"$', re.MULTILINE)
@@ -68,6 +72,39 @@ def extract_catalog(root: Path, locales_dir: Path, project: str, version: str) -
         return pot
     tmp.replace(pot)
     return pot
+
+
+#: What extraction reads, besides the code: the mapping and the folders it maps.
+EXTRACTED = ("pyproject.toml", "handouts", "templates")
+
+
+def template_in_step(root: Path, locales_dir: Path, cache_dir: Path, project: str, version: str) -> bool:
+    """Whether `locales/handouts.pot` holds what `extract` would write now.
+
+    Extracting takes a third of a second (every handout and template parsed); the answer is kept
+    in the build cache under a digest of everything extraction reads and of the template itself,
+    so `check` asks again at the cost of reading those files."""
+    pot = locales_dir / POT_NAME
+    if not pot.exists():
+        return False
+    h = hashlib.sha256(f"{babel_version}\0{project}\0{version}\0".encode())
+    code = Path(__file__).resolve().parent
+    inputs = [code / "extract.py", code / "content.py", pot]
+    for name in EXTRACTED:
+        path = root / name
+        inputs += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for path in inputs:
+        if path.exists():
+            h.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    kept = cache_dir / "extract" / f"{h.hexdigest()[:32]}.in-step"
+    if kept.exists():
+        return True
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = extract_catalog(root, Path(tmp), project, version)
+        if not same_messages(fresh, pot):
+            return False
+    write_atomic(kept, b"")
+    return True
 
 
 def same_messages(a: Path, b: Path) -> bool:

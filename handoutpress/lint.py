@@ -1,34 +1,64 @@
-"""Lint catalogs before they are built: what a translator's slip or a stranger's catalog could break.
+"""The catalog rules: what a catalog must be before any of it is printed, and what is unfinished.
 
 Translations are untrusted text. They are always escaped when printed, but a catalog that renames a
-placeholder, loses a `**` mark, adds a link or hides control characters is still wrong: this module says
-where (`locales/es/LC_MESSAGES/handouts.po:123: ...`) before anyone prints it.
+placeholder, loses a `**` mark, adds a link or hides control characters is still wrong. One list of
+rules, RULES, serves every command that reads a catalog: `check` reports what they find, and the
+build and `preview` (and every command that prints a translation) refuse a catalog with an error.
+Every problem of a catalog is reported at once, each as `locales/es/LC_MESSAGES/handouts.po:123: ...`
+with the line of the translation (its msgstr), where the translator types. A finding is:
+
+- an error: it would print wrong or harmful words (a lost placeholder or `**` mark, markup, a link,
+  a character the font lacks, a translation many times longer than its English, a wrong header);
+- a warning: unfinished work (untranslated, fuzzy, an unnamed translator, a catalog behind the
+  template), never printed as a translation; `check --strict` (CI's test of a finished catalog) makes
+  it an error;
+- a note: worth knowing and never an error (lines wrapped otherwise than `update` writes them).
+
+A rule of one translated entry is a Babel checker (`(catalog, message) -> None`, raising
+TranslationError: the interface of `babel.messages.checkers`), so the same functions can also be
+registered under Babel's `babel.checkers` entry point; `translated_entries` runs them all. A rule of
+the whole catalog takes the CatalogUnderCheck. A new check is a function added to ENTRY_CHECKERS
+or to RULES.
+Every rule takes time in proportion to the catalog's length (no pattern here can backtrack).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from babel.messages.catalog import Catalog, Message
+from babel.messages.catalog import Catalog, Message, TranslationError
 from babel.messages.plurals import get_plural
 
 from handoutpress.catalogs import (
     CatalogError,
+    LoadedCatalog,
     catalog_language,
     header_line,
     is_translated,
+    load_catalog,
     outdated_line,
-    read_catalog,
+    rewrap_line,
 )
+from handoutpress.commands import command
 from handoutpress.content import CONTROL, PLACEHOLDER
 from handoutpress.fonts import FontError, covering_font
+from handoutpress.locales import Language
 
-MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|&[a-zA-Z#][a-zA-Z0-9]*;")
+#: Markup: a tag or an entity. `[^<>]` (not `[^>]`) and possessive spaces keep it linear on text
+#: full of `<` or of spaces.
+MARKUP = re.compile(r"<\s*+/?\s*+[a-zA-Z!][^<>]*>|&[a-zA-Z#][a-zA-Z0-9]*;")
 #: What `init` writes (Babel's and GNU gettext's template value), and msgfmt warns about.
 PLACEHOLDER_TRANSLATOR = "FULL NAME <EMAIL@ADDRESS>"
-URL = re.compile(r"(?i)\b(?:https?|ftp|file|data|javascript):|\bwww\.|url\s*\(")
+URL = re.compile(r"(?i)\b(?:https?|ftp|file|data|javascript):|\bwww\.|url\s*+\(")
+#: pofilter's "long" check: a translation at least this many times as long as its English.
+LONG = 10
+#: How much of an English string a message quotes (cut at a word, with an ellipsis).
+QUOTE = 60
+
+ERROR, WARNING, NOTE = "error", "warning", "note"
 
 
 @dataclass(frozen=True)
@@ -36,83 +66,281 @@ class LintProblem:
     path: str
     line: int
     message: str
-    warning: bool = False
+    severity: str = ERROR
+    #: The rule that found it (for grouping: `check` sums up untranslated entries in one line).
+    rule: str = ""
+
+    @property
+    def error(self) -> bool:
+        return self.severity == ERROR
 
     def __str__(self) -> str:
-        kind = "warning: " if self.warning else ""
+        kind = "" if self.error else f"{self.severity}: "
         return f"{self.path}:{self.line}: {kind}{self.message}"
 
 
-def _strings(message: Message) -> list[str]:
-    value = message.string
-    return [s for s in (value if isinstance(value, (list, tuple)) else [value]) if s is not None]
+class CatalogRefused(ValueError):
+    """Catalogs that may not be printed: every error of each, one line per problem."""
+
+    def __init__(self, problems: list[LintProblem]):
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
 
 
-def _source(message: Message) -> str:
+@dataclass(frozen=True)
+class CatalogUnderCheck:
+    """A catalog as the rules see it: as Babel read it, where each translation is, its language."""
+
+    path: str  #: as the user knows it: `locales/es/LC_MESSAGES/handouts.po`
+    loaded: LoadedCatalog
+    language: Language
+    cache_dir: Path
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.loaded.catalog
+
+    def translation_line(self, message: Message, form: int = 0) -> int:
+        return self.loaded.lines.translation_line(message.lineno or 1, form)
+
+    def problem(self, line: int, message: str, severity: str = ERROR, rule: str = "") -> LintProblem:
+        return LintProblem(self.path, line, message, severity, rule)
+
+
+Rule = Callable[[CatalogUnderCheck], Iterable[LintProblem]]
+Checker = Callable[[Catalog | None, Message], None]
+
+
+def quoted(text: str, limit: int = QUOTE) -> str:
+    """`text` quoted for a message; a long one is cut at a word and ends in an ellipsis."""
+    if len(text) <= limit:
+        return repr(text)
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    return repr((cut[:space] if space > limit // 2 else cut).rstrip(" ,;:") + "…")
+
+
+def english(message: Message) -> str:
     return message.id if isinstance(message.id, str) else " ".join(message.id)
 
 
-def _placeholder_problem(english: str, text: str) -> str | None:
-    """How `text` fails to keep the English's `{placeholders}` exactly, or None."""
-    if sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(english)):
-        return None
-    wanted = ", ".join("{" + p + "}" for p in sorted(set(PLACEHOLDER.findall(english))))
-    return f"placeholders differ from the English (keep exactly: {wanted or 'none'})"
+def translations(message: Message) -> list[str]:
+    value = message.string
+    return [s for s in (value if isinstance(value, (list, tuple)) else [value]) if s]
 
 
-def lint_message(path: str, message: Message) -> list[LintProblem]:
-    """Problems of one translated entry that still print as harmless text: marks, markup, URLs."""
-    english = _source(message)
-    line = message.lineno or 1
-    out: list[LintProblem] = []
+# Rules of one translated entry (Babel checkers).
 
-    def problem(text: str) -> None:
-        out.append(LintProblem(path, line, f"{text} in translation of {english[:60]!r}"))
 
-    for text in _strings(message):
-        if not text:
-            continue
+def placeholders(catalog: Catalog | None, message: Message) -> None:
+    """Every `{placeholder}` of the English, exactly: a lost one drops the clinic's phone number
+    from the page without a sound, an invented one has no value to fill in."""
+    wanted = sorted(PLACEHOLDER.findall(english(message)))
+    for text in translations(message):
+        if sorted(PLACEHOLDER.findall(text)) != wanted:
+            keep = ", ".join("{" + p + "}" for p in sorted(set(wanted)))
+            raise TranslationError(
+                f"placeholders differ from the English (keep exactly: {keep or 'none'})"
+            )
+
+
+def bold_marks(catalog: Catalog | None, message: Message) -> None:
+    """`**bold**` marks in pairs, where the English has them: a lost one prints asterisks."""
+    source = english(message)
+    for text in translations(message):
         if text.count("**") % 2:
-            problem("unbalanced ** bold mark")
-        elif (text.count("**") == 0) != (english.count("**") == 0):
-            problem("** bold marks differ from the English")
-        if CONTROL.search(text) and not CONTROL.search(english):
-            problem("control or bidi-override character")
-        # `<img src="file:...">` is one problem, not two: markup first, a bare URL otherwise.
-        if (markup := MARKUP.search(text)) and not MARKUP.search(english):
-            problem(f"markup {markup.group(0)!r} that the English does not have")
-        elif (url := URL.search(text)) and not URL.search(english):
-            problem(f"link or URL {url.group(0)!r} that the English does not have")
-    return out
+            raise TranslationError("unbalanced ** bold mark")
+        if (text.count("**") == 0) != (source.count("**") == 0):
+            raise TranslationError("** bold marks differ from the English")
 
 
-def unprintable(catalog: Catalog, path: str, script: str, cache_dir: Path) -> list[LintProblem]:
-    """Translated entries that would print the wrong words, so the build refuses them too.
+def control_characters(catalog: Catalog | None, message: Message) -> None:
+    """No control or bidi-override characters: they reorder or hide what a reader sees."""
+    if not CONTROL.search(english(message)) and any(map(CONTROL.search, translations(message))):
+        raise TranslationError("control or bidi-override character")
 
-    A lost placeholder drops the clinic's phone number from the page without a sound; an invented one
-    has no value to fill in; a character the font lacks prints as an empty box. Other problems
-    (markup, a URL, a lost `**`) print as harmless text, so only `check` refuses those. Raises
-    FontError when the script has no font installed at all: that is the set-up's problem.
-    """
-    out = []
-    printed: dict[str, int] = {}
-    for message in catalog:
+
+def markup(catalog: Catalog | None, message: Message) -> None:
+    """No HTML the English does not have (it would print as text, and a reader would be puzzled)."""
+    if MARKUP.search(english(message)):
+        return
+    for text in translations(message):
+        if found := MARKUP.search(text):
+            raise TranslationError(f"markup {found.group(0)!r} that the English does not have")
+
+
+def links(catalog: Catalog | None, message: Message) -> None:
+    """No link or URL the English does not have: a patient handout sends no one to a stranger's site.
+    Markup is the markup rule's (`<img src="file:...">` is one problem, not two)."""
+    if URL.search(english(message)):
+        return
+    for text in translations(message):
+        if not MARKUP.search(text) and (found := URL.search(text)):
+            raise TranslationError(f"link or URL {found.group(0)!r} that the English does not have")
+
+
+def length(catalog: Catalog | None, message: Message) -> None:
+    """No translation many times longer than its English (pofilter's "long"): it says more than
+    the English does and would not fit its page; a 2 MB one would take a build minutes."""
+    source = len(english(message).strip())
+    for text in translations(message):
+        size = len(text.strip())
+        if source and (size >= LONG * source or (source == 1 and size > 1)):
+            raise TranslationError(
+                f"{size:,} characters, {size // source:,} times the English's {source:,} "
+                "(say what it says, in as many words)"
+            )
+
+
+#: The rules of one translated entry, in the order their problems are reported. The first is a
+#: precondition (as in pofilter): a translation many times too long is not searched for more.
+ENTRY_CHECKERS: tuple[Checker, ...] = (
+    length,
+    placeholders,
+    bold_marks,
+    control_characters,
+    markup,
+    links,
+)
+
+
+def translated_entries(subject: CatalogUnderCheck) -> Iterator[LintProblem]:
+    """Every translated entry through ENTRY_CHECKERS, each problem at the translation's line."""
+    for message in subject.catalog:
         if not message.id or not is_translated(message):
             continue
-        english = _source(message)
-        for text in _strings(message):
-            printed[text] = message.lineno or 1
-            if wrong := _placeholder_problem(english, text):
-                out.append(
-                    LintProblem(path, printed[text], f"{wrong} in translation of {english[:60]!r}")
-                )
+        for checker in ENTRY_CHECKERS:
+            try:
+                checker(subject.catalog, message)
+            except TranslationError as exc:
+                line = subject.translation_line(message)
+                text = f"{exc} in translation of {quoted(english(message))}"
+                yield subject.problem(line, text, rule=checker.__name__)
+                if checker is ENTRY_CHECKERS[0]:
+                    break  # the precondition: the other checks would only add noise
+
+
+# Rules of the whole catalog.
+
+
+def header_language(subject: CatalogUnderCheck) -> Iterator[LintProblem]:
+    """The Language header names the language of the catalog's folder."""
+    stated, code = subject.catalog.locale_identifier, subject.language.code
+    if stated and stated != code:
+        yield subject.problem(
+            header_line(subject.loaded.text, "Language"),
+            f"the header says Language: {stated}, but the catalog is in the {code} folder: "
+            f"set Language: {code}",
+        )
+
+
+def plural_forms(subject: CatalogUnderCheck) -> Iterator[LintProblem]:
+    """Plural-Forms as Babel writes it for the language (CLDR tags leave out the implicit "other"
+    form), and that many forms in every plural entry."""
+    catalog, code = subject.catalog, subject.language.code
+    expected = get_plural(subject.language.locale).num_plurals
+    if catalog.num_plurals != expected:
+        yield subject.problem(
+            header_line(subject.loaded.text, "Plural-Forms"),
+            f"Plural-Forms has nplurals={catalog.num_plurals}, {code} needs {expected}: "
+            f"copy the header Babel writes for {code}",
+        )
+    for message in catalog:
+        forms = translations(message)
+        if message.id and message.pluralizable and forms and len(forms) != catalog.num_plurals:
+            line = subject.translation_line(message)
+            yield subject.problem(line, f"{len(forms)} plural forms, expected {catalog.num_plurals}")
+
+
+def printable_characters(subject: CatalogUnderCheck) -> Iterator[LintProblem]:
+    """Every character of every translation is in the language's font: a missing one prints as an
+    empty box. Every string with such a character is named, each at its line."""
+    printed: dict[str, int] = {}
+    for message in subject.catalog:
+        if message.id and is_translated(message):
+            for form, text in enumerate(translations(message)):
+                printed.setdefault(text, subject.translation_line(message, form))
+    script, cache = subject.language.script, subject.cache_dir
     try:
-        covering_font(script, printed, cache_dir)
+        covering_font(script, printed, cache)
+        return
     except FontError as exc:
         if not exc.text:
-            raise  # no font at all: a set-up problem, not the catalog's
-        out.append(LintProblem(path, printed[exc.text], str(exc)))
-    return out
+            raise  # no font for the script at all, or its file is missing: the set-up's problem
+        first = exc
+    yield subject.problem(printed[first.text], str(first))
+    for text, line in printed.items():  # each string alone, so every one is named
+        if text != first.text:
+            try:
+                covering_font(script, [text], cache)
+            except FontError as exc:
+                yield subject.problem(line, str(exc))
+
+
+def translator_named(subject: CatalogUnderCheck) -> Iterator[LintProblem]:
+    """Last-Translator names someone: reviewers need to know whom to ask."""
+    if subject.catalog.last_translator in ("", PLACEHOLDER_TRANSLATOR):
+        yield subject.problem(
+            header_line(subject.loaded.text, "Last-Translator"),
+            "Last-Translator is still the placeholder: put the name of whoever translated last "
+            "(a person or a team), so reviewers know whom to ask",
+            WARNING,
+        )
+
+
+def unfinished(subject: CatalogUnderCheck) -> Iterator[LintProblem]:
+    """Fuzzy and untranslated entries: never printed as translations (the English shows instead)."""
+    for message in subject.catalog:
+        if message.id and not is_translated(message):
+            state = "fuzzy" if message.fuzzy else "untranslated"
+            line = subject.translation_line(message)
+            yield subject.problem(line, f"{state}: {quoted(english(message))}", WARNING, state)
+
+
+#: Every rule, in the order their problems are reported on a line.
+RULES: tuple[Rule, ...] = (
+    header_language,
+    plural_forms,
+    translator_named,
+    translated_entries,
+    printable_characters,
+    unfinished,
+)
+
+
+def catalog_problems(
+    path: Path, cache_dir: Path, display: str | None = None, report_setup: bool = True
+) -> tuple[LoadedCatalog | None, list[LintProblem]]:
+    """The catalog and what RULES find in it; a catalog that cannot be read gives None and the
+    lines that stop it being read (every broken line at once). A font missing from the set-up is
+    a problem at line 1, or (not `report_setup`) raised as FontError."""
+    where = display or str(path)
+    try:
+        loaded = load_catalog(path, where)
+        lang = catalog_language(path, where)
+    except CatalogError as exc:
+        return None, [LintProblem(where, line, message) for line, message in exc.problems]
+    subject = CatalogUnderCheck(where, loaded, lang, cache_dir)
+    found: list[LintProblem] = []
+    for rule in RULES:
+        try:
+            found += rule(subject)
+        except FontError as exc:  # the set-up's problem (no font for the script): `check` says so
+            if not report_setup:
+                raise
+            found.append(subject.problem(1, str(exc), rule=rule.__name__))
+    return loaded, sorted(found, key=lambda problem: problem.line)
+
+
+def printable_catalog(path: Path, cache_dir: Path, display: str | None = None) -> LoadedCatalog:
+    """The catalog, when nothing stops it being printed; else CatalogRefused with every error
+    (what `check` calls an error, the build and `preview` refuse). A font missing from the set-up
+    raises FontError: no translator can fix that."""
+    loaded, problems = catalog_problems(path, cache_dir, display, report_setup=False)
+    if errors := [p for p in problems if p.error]:
+        raise CatalogRefused(errors)
+    assert loaded is not None
+    return loaded
 
 
 def lint_catalog(
@@ -121,83 +349,41 @@ def lint_catalog(
     strict: bool = False,
     display: str | None = None,
     template: Catalog | None = None,
+    pot: Path | None = None,
 ) -> list[LintProblem]:
-    """Every problem in one catalog; fuzzy and untranslated entries are warnings unless `strict`.
+    """Every problem in one catalog; unfinished work is a warning unless `strict`.
 
-    With `template`, a catalog that `update` would change (new English, or lines wrapped by another
-    editor) is a problem too: committed catalogs stay exactly as `update` writes them.
-    """
+    With `template`, a catalog behind it (English added, changed or removed and `update` not run)
+    is unfinished too; with `pot` as well, an error-free catalog that `update` would only rewrap
+    gets one note (another editor's line wrapping is no mistake)."""
     where = display or str(path)
-    try:
-        catalog: Catalog = read_catalog(path, where)
-        lang = catalog_language(path, where)
-        stale = outdated_line(path, template, where) if template is not None else None
-    except CatalogError as exc:
-        return [LintProblem(where, exc.line, exc.message)]
-    text = path.read_text(encoding="utf-8")
-    out: list[LintProblem] = []
-    if stale is not None:
-        out.append(
-            LintProblem(
-                where,
-                stale,
-                "not as `update` writes it (new English, an editor's own line wrapping, or #| "
-                "lines of an entry no longer fuzzy): run `python build_pdfs.py update`",
-            )
-        )
-    if catalog.locale_identifier and catalog.locale_identifier != lang.code:
-        out.append(
-            LintProblem(
-                where,
-                header_line(text, "Language"),
-                f"the header says Language: {catalog.locale_identifier}, but the catalog is in "
-                f"the {lang.code} folder: set Language: {lang.code}",
-            )
-        )
-    # Babel's own count (CLDR tags leave out the implicit "other" form).
-    expected = get_plural(lang.locale).num_plurals
-    if catalog.num_plurals != expected:
-        out.append(
-            LintProblem(
-                where,
-                header_line(text, "Plural-Forms"),
-                f"Plural-Forms has nplurals={catalog.num_plurals}, {lang.code} needs "
-                f"{expected}: copy the header Babel writes for {lang.code}",
-            )
-        )
-    if catalog.last_translator in ("", PLACEHOLDER_TRANSLATOR):
-        out.append(
-            LintProblem(
-                where,
-                header_line(text, "Last-Translator"),
-                "Last-Translator is still the placeholder: put the name of whoever translated "
-                "last (a person or a team), so reviewers know whom to ask",
-                warning=not strict,
-            )
-        )
-    for message in catalog:
-        if not message.id:
-            continue
-        strings = _strings(message)
-        if message.pluralizable and len(strings) != catalog.num_plurals:
-            out.append(
+    loaded, found = catalog_problems(path, cache_dir, where)
+    if loaded is not None and template is not None:
+        if (line := outdated_line(loaded.catalog, template)) is not None:
+            found.append(
                 LintProblem(
                     where,
-                    message.lineno,
-                    f"{len(strings)} plural forms, expected {catalog.num_plurals}",
+                    line,
+                    f"behind the template (the English changed here): run {command('update')}",
+                    WARNING,
+                    "outdated",
                 )
             )
-        if is_translated(message):
-            out += lint_message(where, message)
-        else:
-            state = "fuzzy" if message.fuzzy else "untranslated"
-            out.append(
+        elif (
+            pot is not None
+            and not any(p.error for p in found)
+            and (line := rewrap_line(path, pot)) is not None
+        ):
+            found.append(
                 LintProblem(
-                    where, message.lineno, f"{state}: {_source(message)[:60]!r}", warning=not strict
+                    where,
+                    line,
+                    "lines wrapped otherwise than `update` writes them (first here); that is "
+                    f"no mistake, and {command('update')} rewraps them without changing a word",
+                    NOTE,
+                    "wrapping",
                 )
             )
-    try:
-        out += unprintable(catalog, where, lang.script, cache_dir)
-    except FontError as exc:
-        out.append(LintProblem(where, 1, str(exc)))
-    return sorted(out, key=lambda p: p.line)
+    if strict:
+        found = [replace(p, severity=ERROR) if p.severity == WARNING else p for p in found]
+    return sorted(found, key=lambda problem: problem.line)

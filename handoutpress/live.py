@@ -3,8 +3,9 @@
 `serve` (handoutpress.serve) asks for a refresh whenever a watched file is saved. A refresh first reads
 every input again: the content, the clinic profile, the language's catalog with its fuzzy guesses.
 They are small, and reading them all takes tens of milliseconds. It also refuses what the build
-refuses (`plan_languages`, `prove_printable`). The build engine's job keys (`JobKeys`), plus the fuzzy
-guesses that a build leaves out, then say which handouts changed, and only those are drawn again.
+refuses (`plan_languages`, and the catalog rules through `catalog_errors`). The build engine's job
+keys (`JobKeys`), plus the fuzzy guesses that a build leaves out, then say which handouts changed,
+and only those are drawn again.
 A handout open in a browser comes first (its web page in milliseconds, then its PDF), then the
 others' web pages, then their PDFs. One MarkingRenderer lives for the whole session, so fonts,
 templates and WeasyPrint stay warm.
@@ -36,8 +37,8 @@ from handoutpress.build import (
     JobKeys,
     LanguagePlan,
     Project,
+    catalog_errors,
     plan_languages,
-    prove_printable,
     remove_partial_files,
     template_messages,
 )
@@ -46,6 +47,7 @@ from handoutpress.clinic import Clinic
 from handoutpress.content import Collection, ContentError, Handout, display_path, load_collection
 from handoutpress.files import os_error_line, write_atomic, write_if_changed
 from handoutpress.fonts import FontError
+from handoutpress.lint import CatalogRefused
 from handoutpress.locales import SOURCE_LANGUAGE, UnknownLanguage, language
 from handoutpress.marking import MarkingRenderer, MarkingTranslator, fuzzy_guesses
 from handoutpress.preview import PREVIEW_DPI, page_images
@@ -133,8 +135,10 @@ INPUT_ERRORS = (
 
 def error_lines(exc: BaseException, root: Path) -> list[str]:
     """One line per problem, `file:line: what to do` wherever the error knows its place."""
-    if isinstance(exc, ContentError):
+    if isinstance(exc, ContentError | CatalogRefused):
         return [str(problem) for problem in exc.problems]
+    if isinstance(exc, CatalogError):  # every broken line of the catalog
+        return str(exc).splitlines()
     if isinstance(exc, jinja2.TemplateSyntaxError):
         where = display_path(Path(exc.filename), root) if exc.filename else exc.name or "template"
         return [f"{where}:{exc.lineno}: template syntax error: {exc.message}"]
@@ -293,10 +297,11 @@ class LivePreview:
         ids = self.handout_ids or [h.id for h in collection.handouts]
         handouts = [collection.handout(h) for h in ids]
         clinic = self.load_clinic()
-        plan = plan_languages(project, [self.lang.code], allow_incomplete=True)[0][0]
+        (plan,) = plan_languages(project, [self.lang.code], allow_incomplete=True, collection=collection)
         guesses: dict[str, str] = {}
         if plan.code != SOURCE_LANGUAGE:
-            prove_printable(project, plan.code)  # what the build refuses to draw, with its line
+            if errors := catalog_errors(project, plan.code):
+                raise CatalogRefused(errors)  # what the build refuses to draw, every line of it
             po = catalog_path(project.locales_dir, plan.code)
             guesses = fuzzy_guesses(read_catalog(po, display_path(po, project.root)))
         paper = self.paper or clinic.paper or self.style.paper

@@ -3,18 +3,24 @@
 Babel's reader is forgiving where it should not be: it takes `msgstr "Primera parte` (no closing quote)
 and drops the last letter, takes `msgstr Primera` and keeps `rimer`, keeps `\\q` as two characters, and
 of two entries with the same msgid silently keeps one. A translator would never learn why the PDF says
-something else. This check finds the first such line and says how to fix it; Babel then parses a file
-known to be sound. Whatever msgfmt refuses is refused here too (the shipped catalogs pass both).
+something else. This check reports every such line at once and says how to fix each; Babel then parses
+a file known to be sound. Whatever msgfmt refuses is refused here too (the shipped catalogs pass both).
+
+The scan also notes where each entry's translation is (its `msgstr` lines), so that a problem with a
+translation points at the line the translator edits, not at the English above it. It takes time in
+proportion to the file's length: each line is matched by regular expressions that never backtrack.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr\[(\d+)\]|msgstr)(?=[\s\"])")
 #: The escapes a C string in a catalog may hold (GNU gettext's po-lex.c).
-ESCAPE = re.compile(r"\\(?:[\\\"abfnrtv]|[0-7]{1,3}|x[0-9a-fA-F]+)")
+_ESCAPE = r"\\(?:[\\\"abfnrtv]|[0-7]{1,3}|x[0-9a-fA-F]+)"
+#: The inside of a quoted string: plain characters and known escapes (possessive: linear time).
+_BODY = re.compile(rf'(?:[^"\\]++|{_ESCAPE})*+')
 BOM = "\ufeff"
 
 
@@ -24,8 +30,23 @@ class SyntaxProblem:
     message: str
 
 
+@dataclass
+class Scan:
+    """What one pass over a catalog found: its syntax problems, and where its translations are."""
+
+    problems: list[SyntaxProblem] = field(default_factory=list)
+    #: The line of each entry's `msgid` (Babel's `Message.lineno`) -> the lines of its `msgstr`
+    #: keywords, in order (`msgstr`, or `msgstr[0]`, `msgstr[1]` ...).
+    translations: dict[int, list[int]] = field(default_factory=dict)
+
+    def translation_line(self, msgid_line: int, form: int = 0) -> int:
+        """The line where the translation of the entry whose msgid is on `msgid_line` starts."""
+        lines = self.translations.get(msgid_line) or [msgid_line]
+        return lines[min(form, len(lines) - 1)]
+
+
 class _Syntax(Exception):
-    """The first problem found; parsing stops there (what follows a broken line is guesswork)."""
+    """A problem on one line; the scan records it and goes on with the next line."""
 
     def __init__(self, line: int, message: str):
         self.problem = SyntaxProblem(line, message)
@@ -35,26 +56,15 @@ def _string(text: str, line: int) -> str:
     """The inside of one quoted string that makes up the rest of a line."""
     if not text.startswith('"'):
         raise _Syntax(line, 'text must be in double quotes, as in msgstr "..."')
-    i = 1
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            match = ESCAPE.match(text, i)
-            if not match:
-                shown = text[i : i + 2]
-                raise _Syntax(
-                    line, f'unknown escape {shown}: write \\\\ for a backslash, \\" for a quote'
-                )
-            i = match.end()
-        elif char == '"':
-            if text[i + 1 :].strip():
-                raise _Syntax(
-                    line, 'text after the closing quote: write \\" for a quote inside the text'
-                )
-            return text[1:i]
-        else:
-            i += 1
-    raise _Syntax(line, 'the string is not closed: end it with " on the same line')
+    end = _BODY.match(text, 1).end()  # type: ignore[union-attr]  # it matches the empty string
+    if end == len(text):
+        raise _Syntax(line, 'the string is not closed: end it with " on the same line')
+    if text[end] == "\\":
+        shown = text[end : end + 2]
+        raise _Syntax(line, f'unknown escape {shown}: write \\\\ for a backslash, \\" for a quote')
+    if text[end + 1 :].strip():
+        raise _Syntax(line, 'text after the closing quote: write \\" for a quote inside the text')
+    return text[1:end]
 
 
 @dataclass
@@ -64,62 +74,82 @@ class _Entry:
     keywords: list[tuple[str, int]]
     context: str = ""
     msgid: str = ""
+    #: A line of it is broken: what it then lacks follows from that line, and is not reported again.
+    broken: bool = False
 
     @property
     def last(self) -> str:
         return self.keywords[-1][0] if self.keywords else ""
 
 
-def _check_entry_order(entry: _Entry, keyword: str, index: str | None, line: int) -> None:
+def _order_problem(entry: _Entry, keyword: str, index: str | None, line: int) -> _Syntax | None:
+    """What is wrong with `keyword` coming next in `entry`, or None."""
     last = entry.last
     if keyword == "msgid_plural" and last != "msgid":
-        raise _Syntax(line, "msgid_plural must follow its msgid")
+        return _Syntax(line, "msgid_plural must follow its msgid")
     if keyword == "msgstr" and last != "msgid":
         after = " (after msgid_plural use msgstr[0], msgstr[1] ...)" if last == "msgid_plural" else ""
-        raise _Syntax(line, f"msgstr must follow its msgid{after}")
+        return _Syntax(line, f"msgstr must follow its msgid{after}")
     if keyword.startswith("msgstr["):
         expected = 0 if last == "msgid_plural" else None
         if last.startswith("msgstr["):
             expected = int(last[7:-1]) + 1
         if expected is None:
-            raise _Syntax(line, f"{keyword} must follow a msgid_plural")
+            return _Syntax(line, f"{keyword} must follow a msgid_plural")
         if int(index or 0) != expected:
-            raise _Syntax(line, f"{keyword} is out of order: number the forms msgstr[0], msgstr[1] ...")
-
-
-def syntax_error(text: str) -> SyntaxProblem | None:
-    """The first line of a catalog that msgfmt would refuse (or Babel would misread), or None."""
-    try:
-        _check(text)
-    except _Syntax as found:
-        return found.problem
+            return _Syntax(line, f"{keyword} is out of order: number the forms msgstr[0], msgstr[1] ...")
     return None
 
 
-def _check(text: str) -> None:
+def scan(text: str) -> Scan:
+    """Every line of a catalog that msgfmt would refuse (or Babel would misread), and where each
+    entry's translation is. A broken line counts as empty text, so the lines after it are still
+    checked: a translator fixes every problem in one pass."""
     if text.startswith(BOM):
-        raise _Syntax(1, "the file starts with a byte order mark (BOM): save it as UTF-8 without BOM")
-    seen: dict[tuple[str, str], int] = {}
-    entry = _Entry([])
-
-    def close(entry: _Entry) -> None:
-        if not entry.keywords:
-            return
-        if not any(k.startswith("msgstr") for k, _ in entry.keywords):
-            raise _Syntax(entry.keywords[-1][1], 'an entry without msgstr: add msgstr "" below it')
-        key = (entry.context, entry.msgid)
-        first = dict(entry.keywords).get("msgid", 0)
-        if key in seen:
-            raise _Syntax(
-                first, f"a second entry for {entry.msgid[:60]!r} (first on line {seen[key]}): keep one"
-            )
-        seen[key] = first
-
+        message = "the file starts with a byte order mark (BOM): save it as UTF-8 without BOM"
+        return Scan([SyntaxProblem(1, message)])
+    scanner = _Scanner()
     # Only a line feed ends a line in a catalog (str.splitlines would also split at U+2028 ...).
     for number, raw in enumerate(text.split("\n"), start=1):
-        line = raw.rstrip("\r").strip()
+        try:
+            scanner.line(raw.rstrip("\r").strip(), number)
+        except _Syntax as problem:
+            scanner.found.problems.append(problem.problem)
+            scanner.entry.broken = True
+    scanner.close()
+    scanner.found.problems.sort(key=lambda problem: problem.line)
+    return scanner.found
+
+
+class _Scanner:
+    """Reads a catalog line by line into entries, noting each problem and each msgstr line."""
+
+    def __init__(self) -> None:
+        self.found = Scan()
+        self.entry = _Entry([])
+        self.seen: dict[tuple[str, str], int] = {}
+
+    def close(self) -> None:
+        """The entry being read is complete: it needs a msgstr, and no other entry its msgid."""
+        entry = self.entry
+        if not entry.keywords:
+            return
+        if not entry.broken and not any(k.startswith("msgstr") for k, _ in entry.keywords):
+            message = 'an entry without msgstr: add msgstr "" below it'
+            self.found.problems.append(SyntaxProblem(entry.keywords[-1][1], message))
+        first = dict(entry.keywords).get("msgid", 0)
+        self.found.translations[first] = [n for k, n in entry.keywords if k.startswith("msgstr")]
+        key = (entry.context, entry.msgid)
+        if key in self.seen:
+            shown = entry.msgid if len(entry.msgid) <= 60 else entry.msgid[:60] + "…"
+            message = f"a second entry for {shown!r} (first on line {self.seen[key]}): keep one"
+            self.found.problems.append(SyntaxProblem(first, message))
+        else:
+            self.seen[key] = first
+
+    def line(self, line: str, number: int) -> None:
         if not line:
-            continue
+            return
         if line.startswith(("#~", "#|")):
             # Obsolete entries and previous msgids: their strings must still be well formed.
             rest = line[2:].lstrip("|").strip()
@@ -127,9 +157,10 @@ def _check(text: str) -> None:
             rest = rest[keyword.end() :].strip() if keyword else rest
             if rest.startswith('"') or keyword:
                 _string(rest, number)
-            continue
+            return
         if line.startswith("#"):
-            continue
+            return
+        entry = self.entry
         if line.startswith('"'):
             if not entry.keywords:
                 raise _Syntax(number, "a quoted line with no msgid or msgstr before it")
@@ -138,7 +169,7 @@ def _check(text: str) -> None:
                 entry.msgid += value
             elif entry.last == "msgctxt":
                 entry.context += value
-            continue
+            return
         match = KEYWORD.match(line)
         if not match:
             word = line.split()[0][:30]
@@ -148,15 +179,17 @@ def _check(text: str) -> None:
                 '(a line of text continues in quotes: "...")',
             )
         keyword, index = match.group(1), match.group(2)
-        value = _string(line[match.end() :].strip(), number)
         if keyword == "msgctxt" or (keyword == "msgid" and entry.last != "msgctxt"):
-            close(entry)
-            entry = _Entry([])
+            self.close()
+            entry = self.entry = _Entry([])
+            out_of_order = None
         else:
-            _check_entry_order(entry, keyword, index, number)
-        entry.keywords.append((keyword, number))
+            out_of_order = _order_problem(entry, keyword, index, number)
+        entry.keywords.append((keyword, number))  # even when its string is broken: its line counts
+        value = _string(line[match.end() :].strip(), number)
         if keyword == "msgid":
             entry.msgid = value
         elif keyword == "msgctxt":
             entry.context = value
-    close(entry)
+        if out_of_order:
+            raise out_of_order

@@ -33,6 +33,21 @@ class Review:
         return self.status == "reviewed"
 
 
+def review_record_template(language_name: str) -> str:
+    """A new language's `translation.yaml`, as `init` writes it: a draft, no date, no reviewer."""
+    return f"""\
+# Review record of the {language_name} translation (see TRANSLATING.md, steps 1 and 6).
+# status: draft until a qualified medical translator has checked every string; then "reviewed",
+# with the reviewer's name.
+status: draft
+reviewer: ""
+# translated: the day the translation was finished or last changed, e.g. 2026-11-25
+# (the handouts print it; leave the line out until then).
+# Terms used the same way in every handout, English term: your word (e.g. "  dystonia: distonía").
+glossary:
+"""
+
+
 def load_review(locales_dir: Path, code: str) -> Review:
     """The review record of a language; a language without one is an unreviewed draft."""
     path = locales_dir / code / REVIEW_FILE

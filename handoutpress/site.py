@@ -144,7 +144,7 @@ def _plans(project: Project, built: set[str], known: Sequence[LanguagePlan]) -> 
     codes = [c for c in (SOURCE_LANGUAGE, *others) if language(c).tag in built]
     plans = {plan.code: plan for plan in known}
     if missing := [c for c in codes if c not in plans]:
-        plans |= {p.code: p for p in plan_languages(project, missing, allow_incomplete=True)[0]}
+        plans |= {p.code: p for p in plan_languages(project, missing, allow_incomplete=True)}
     return [plans[c] for c in codes]
 
 

@@ -75,6 +75,7 @@ def add_language(project: Project, code: str, translations: dict[str, str]) -> N
     assert main(["--root", str(project.root), "init", code]) == 0
     po = project.locales_dir / code / "LC_MESSAGES/handouts.po"
     translate_catalog(po, translations, REPO / "locales" / code / "LC_MESSAGES/handouts.po")
+    assert main(["--root", str(project.root), "update"]) == 0  # stored as `update` writes it
 
 
 #: Spanish for the model project (tests/fixtures/model): its safety box, steps, table and lines.

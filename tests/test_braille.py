@@ -179,7 +179,7 @@ def read_back(body: list[str], code: str, table: str) -> str:
 
 def printed(code: str, handout_id: str) -> list[str]:
     """Every string the handout's PDF prints (the build's record), but the page footer."""
-    plans, _ = plan_languages(PROJECT, [code], allow_incomplete=False)
+    plans = plan_languages(PROJECT, [code], allow_incomplete=False)
     builder = HandoutBuilder(PROJECT, COLLECTION, CLINIC)
     strings = builder.printed(COLLECTION.handout(handout_id), plans[0], StyleOptions())
     return [s for s in strings if "{page}" not in s]

@@ -35,16 +35,16 @@ LANGUAGE_CASES = {
     ),
     "start a language that has a catalog": (
         ["init", "es"],
-        "locales/es/LC_MESSAGES/handouts.po:1: already exists: run `python build_pdfs.py update` "
-        "to refresh it",
+        "locales/es/LC_MESSAGES/handouts.po:1: already exists: run "
+        "`.venv/bin/python build_pdfs.py update` to refresh it",
     ),
     "check a language without a catalog": (
         ["check", "--lang", "de"],
-        "error: no catalog for 'de' in locales/: run `python build_pdfs.py init de` first",
+        "error: no catalog for 'de' in locales/: run `.venv/bin/python build_pdfs.py init de` first",
     ),
     "build a language without a catalog": (
         ["build", "--lang", "de"],
-        "error: no catalog for 'de' in locales/: run `python build_pdfs.py init de` first",
+        "error: no catalog for 'de' in locales/: run `.venv/bin/python build_pdfs.py init de` first",
     ),
 }
 FOLDER_LINE = (
@@ -250,12 +250,39 @@ def test_ctrl_c_keeps_finished_pdfs_and_the_next_run_does_the_rest(jobs, mini_es
     assert not list(out.rglob("*.part"))
 
 
-def test_a_reader_that_stops_early_gets_no_error(mini_es) -> None:
-    """`status | head -1`: the command stops quietly, as shell tools do, instead of printing an
-    error about the pipe the reader closed."""
-    command = [sys.executable, str(REPO / "build_pdfs.py"), "--root", str(mini_es.root), "status"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+#: Python's output buffered (a pipe's default) and unbuffered (this machine's default), with a proxy
+#: set as on a clinic's network: none of it may change how a command ends.
+OUTPUT_ENVIRONMENTS = {
+    "buffered": {"PYTHONUNBUFFERED": None, "http_proxy": "http://proxy.invalid:3128"},
+    "unbuffered": {"PYTHONUNBUFFERED": "1", "http_proxy": "http://proxy.invalid:3128"},
+}
+
+
+def environment(changes: dict[str, str | None]) -> dict[str, str]:
+    env = {**os.environ, **{k: v for k, v in changes.items() if v is not None}}
+    return {k: v for k, v in env.items() if changes.get(k, v) is not None}
+
+
+@pytest.mark.parametrize("output", OUTPUT_ENVIRONMENTS)
+@pytest.mark.parametrize("command", [["status"], ["status", "--json"], ["update"], ["check"]])
+def test_a_reader_that_stops_early_gets_no_error(mini_es, command, output) -> None:
+    """`status | head -1`, `status | true`: the command stops quietly with 141, as shell tools do,
+    instead of printing an error about the pipe the reader closed (with buffered output, Python
+    itself printed "Exception ignored ... BrokenPipeError" at exit and ended with 120)."""
+    args = [sys.executable, str(REPO / "build_pdfs.py"), "--root", str(mini_es.root), *command]
+    env = environment(OUTPUT_ENVIRONMENTS[output])
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     process.stdout.close()  # before the command has printed anything
     _, err = process.communicate(timeout=60)
     assert err == b""
     assert process.returncode == 141
+
+
+@pytest.mark.parametrize("output", OUTPUT_ENVIRONMENTS)
+def test_a_reader_that_reads_everything_gets_it_all(mini_es, output) -> None:
+    """The same commands with a reader that stays: whole output, exit 0, whatever the buffering."""
+    args = [sys.executable, str(REPO / "build_pdfs.py"), "--root", str(mini_es.root), "status"]
+    env = environment(OUTPUT_ENVIRONMENTS[output])
+    done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=60)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.splitlines()[1].split()[0] == "es"

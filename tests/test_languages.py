@@ -64,7 +64,7 @@ def test_every_handout_is_built_and_tagged_with_its_language(shipped_pdfs: Path,
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_every_printed_word_comes_back_from_the_text_layer(shipped_pdfs: Path, code: str) -> None:
     lang = language(code)
-    plans, _ = plan_languages(PROJECT, [code], allow_incomplete=False)
+    plans = plan_languages(PROJECT, [code], allow_incomplete=False)
     builder = HandoutBuilder(PROJECT, COLLECTION, Clinic())
     lost = []
     for handout in COLLECTION.handouts:
@@ -100,7 +100,7 @@ def test_the_text_layer_repair_sees_each_script_as_pango_shaped_it(monkeypatch) 
     real = tagging._line_kind
     builder = HandoutBuilder(PROJECT, COLLECTION, Clinic())
     for code in ("en", "hi", "ar"):
-        plan = plan_languages(PROJECT, [code], allow_incomplete=False)[0][0]
+        plan = plan_languages(PROJECT, [code], allow_incomplete=False)[0]
 
         def spy(textbox, code=code):
             kind = real(textbox)

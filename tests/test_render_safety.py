@@ -191,11 +191,13 @@ def test_every_template_string_is_escaped_when_translated(mini_es) -> None:
     assert footer and "counter(page" in footer.group(1)
 
 
-def test_a_hostile_handout_and_translation_print_as_text_and_fetch_nothing(
-    mini_es, outside, guard: Guard
+def test_a_hostile_handout_prints_as_text_a_hostile_translation_is_refused_and_nothing_is_fetched(
+    mini_es, outside, guard: Guard, capsys
 ) -> None:
-    """The whole build, with --allow-incomplete and no lint in the way: English content and a
-    Spanish translation both try to pull the outside files in."""
+    """The whole build: English content and a Spanish translation both try to pull the outside
+    files in. The English prints as text (content is the maintainers', escaped like the rest); the
+    translation is refused by the catalog rules before anything is drawn, naming its line (that it
+    would print as text too is proved above, below the rules)."""
     from handoutpress.cli import main
 
     uri = outside.as_uri()
@@ -207,11 +209,21 @@ def test_a_hostile_handout_and_translation_print_as_text_and_fetch_nothing(
     po = mini_es.locales_dir / "es/LC_MESSAGES/handouts.po"
     escaped = grab.replace('"', '\\"')
     po.write_text(po.read_text().replace('msgstr "Primera parte"', f'msgstr "{escaped}"'))
+    line = po.read_text().splitlines().index(f'msgstr "{escaped}"') + 1
     out = mini_es.root / "dist"
-    args = ["--root", str(mini_es.root), "build", "--allow-incomplete", "--jobs", "1"]
-    assert main([*args, "--out", str(out)]) == 0
-    for pdf in (out / "en/sample.pdf", out / "es/sample.pdf"):
-        assert MARKER.encode() not in everything_in(pdf)
-        assert f'<link rel="stylesheet" href="{uri}/evil.css">' in text(pdf).replace("\n", "")
+    args = ["--root", str(mini_es.root), "build", "--allow-incomplete", "--jobs", "1", "--out", str(out)]
+    capsys.readouterr()
+    assert main(args) == 1
+    # Twenty times as long as its English: refused for that alone (the length rule is a
+    # precondition; its markup is not searched for).
+    assert capsys.readouterr().err.splitlines() == [
+        f"locales/es/LC_MESSAGES/handouts.po:{line}: {len(grab):,} characters, {len(grab) // 10} times "
+        "the English's 10 (say what it says, in as many words) in translation of 'First part'",
+    ]
+    assert not out.exists() or not list(out.rglob("*.pdf"))
+    assert main([*args, "--lang", "en"]) == 0
+    pdf = out / "en/sample.pdf"
+    assert MARKER.encode() not in everything_in(pdf)
+    assert f'<link rel="stylesheet" href="{uri}/evil.css">' in text(pdf).replace("\n", "")
     assert guard.connections == []
     assert all(url.startswith("file://") and url.endswith(".ttf") for url in guard.fetched)

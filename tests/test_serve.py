@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from html import unescape as unescape_html
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -388,6 +389,31 @@ def test_a_broken_catalog_or_handout_is_shown_in_the_page_over_the_last_good_one
         assert server.process.poll() is None  # it kept serving all along
 
 
+def test_what_check_calls_an_error_is_shown_in_the_page_every_line_as_check_prints_it(
+    mini_es, capsys
+) -> None:
+    """One set of catalog rules: a lost `**` and a lost placeholder, which `check`, `preview` and
+    the build refuse, are shown over the last good page, both, each at its msgstr line."""
+    from handoutpress.cli import main
+
+    po = mini_es.root / PO
+    with served(mini_es, "--lang", "es") as server:
+        server.wait_for_line("drew    es/sample.pdf")
+
+        def slips() -> None:
+            edit(po, 'msgstr "**Palabra en negrita** en', 'msgstr "**Palabra en negrita en')
+            edit(po, 'msgstr "Página {page} de {pages}"', 'msgstr "Página {page}"')
+
+        page = server.until("/es/sample.html", lambda page: "unbalanced" in page, slips)
+        capsys.readouterr()
+        assert main(["--root", str(mini_es.root), "check"]) == 1
+        errors = capsys.readouterr().err.splitlines()
+        assert len(errors) == 2
+        shown = unescape_html(page)
+        for line in errors:
+            assert line in shown, line
+
+
 def test_only_files_of_the_preview_folder_are_served(mini_es) -> None:
     secret = "a file outside the preview folder"
     (mini_es.root / "secret.html").write_text(secret)
@@ -460,7 +486,7 @@ def test_what_a_save_cannot_fix_stops_it_at_once_with_one_line(mini_es, capsys) 
     root = ["--root", str(mini_es.root), "serve", "--out", str(mini_es.root / "preview/live")]
     assert main([*root, "--lang", "de"]) == 1
     assert capsys.readouterr().err == (
-        "error: no catalog for 'de' in locales/: run `python build_pdfs.py init de` first\n"
+        "error: no catalog for 'de' in locales/: run `.venv/bin/python build_pdfs.py init de` first\n"
     )
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
