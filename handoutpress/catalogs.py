@@ -25,7 +25,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import read_mo, write_mo
-from babel.messages.pofile import PoFileError, read_po
+from babel.messages.pofile import PoFileParser, read_po
 
 from handoutpress.commands import command
 from handoutpress.content import display_path
@@ -73,8 +73,9 @@ class LoadedCatalog:
 def load_catalog(path: Path, display: str | None = None) -> LoadedCatalog:
     """Parse a catalog strictly, or raise CatalogError naming every broken line (as `display`).
 
-    Strict means: UTF-8 bytes, a UTF-8 charset header, and GNU syntax checked before Babel reads it,
-    because Babel quietly changes the text of a broken line instead of refusing it.
+    Strict means: UTF-8 bytes, a UTF-8 charset header, every line Babel cannot read (as
+    `read_po(abort_invalid=True)` would refuse it, though at every such line, not only the first),
+    and the lines it would quietly misread (handoutpress.posyntax), all reported at once.
     """
     where = display or str(path)
     try:
@@ -88,13 +89,13 @@ def load_catalog(path: Path, display: str | None = None) -> LoadedCatalog:
         message = f"byte {data[exc.start]:#04x} is not UTF-8: save the catalog as UTF-8"
         raise CatalogError(where, line, message) from exc
     lines = scan(text)
-    if lines.problems:
-        first, *more = [(p.line, f"catalog syntax error: {p.message}") for p in lines.problems]
+    catalog, unread = _read_po(_babel_readable(data), text, bool(lines.problems))
+    found = {p.line: p.message for p in lines.problems}  # the scan's say more, where both report
+    for line, message in unread:
+        found.setdefault(line, message)
+    if found:
+        first, *more = [(n, f"catalog syntax error: {found[n]}") for n in sorted(found)]
         raise CatalogError(where, *first, more)
-    try:
-        catalog = read_po(io.BytesIO(_babel_readable(data)), abort_invalid=True)
-    except PoFileError as exc:
-        raise CatalogError(where, _line_of(exc), f"catalog syntax error: {exc}") from exc
     if catalog.charset.lower() not in ("utf-8", "utf8"):
         raise CatalogError(
             where,
@@ -135,8 +136,57 @@ def catalog_language(po: Path, display: str | None = None) -> Language:
         ) from exc
 
 
-def _line_of(exc: PoFileError) -> int:
-    return getattr(exc, "lineno", 0) or 1
+class _Reader(PoFileParser):
+    """Babel's catalog reader, noting every line it cannot read where `abort_invalid` stops at the
+    first (and numbers it from 0). `_invalid_pofile` is Babel's one hook for such a line; a test
+    plants several and expects each, so a Babel that renames it is noticed."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        super().__init__(catalog)
+        self.problems: list[tuple[int, str]] = []
+
+    def _invalid_pofile(self, line: str, lineno: int, msg: str) -> None:
+        number = lineno + 1
+        if self.problems and number <= self.problems[-1][0]:
+            return  # said late of an entry already reported (no msgstr after an unknown keyword)
+        self.problems.append((number, _advice(msg, line)))
+
+
+#: What Babel says of a line it cannot read, and what to do about it.
+_ADVICE = {
+    "Unknown or misformatted keyword": 'a line starts with msgid, msgstr, " or # '
+    '(a line of text continues in quotes: "...")',
+    "missing msgstr": 'an entry without msgstr: add msgstr "" below it',
+    "Got line starting with": "a quoted line with no msgid or msgstr before it",
+    "cannot parse po file with conflicts": "a merge conflict mark (#-#-#-#-#): keep one version "
+    "of the entry and delete the marks",
+}
+
+
+def _advice(said: str, line: str) -> str:
+    for start, advice in _ADVICE.items():
+        if said.startswith(start):
+            if start.startswith("Unknown"):
+                return f"unexpected {line.split()[0][:30]!r}: {advice}"
+            return advice
+    return said
+
+
+def _read_po(data: bytes, text: str, misread: bool) -> tuple[Catalog, list[tuple[int, str]]]:
+    """What `read_po` reads, and every line it cannot read. Babel stops with a ValueError at a
+    line the scan has `misread` (msgstr[x]), or else at a header value it cannot parse (a date, a
+    number of plural forms, a language): that is said at the header."""
+    catalog = Catalog()
+    reader = _Reader(catalog)
+    try:
+        reader.parse(io.BytesIO(data))
+    except ValueError as exc:
+        if misread:
+            return catalog, reader.problems
+        header = next((n for n, t in enumerate(text.split("\n"), 1) if t.startswith('msgid ""')), 1)
+        message = f"the header cannot be read ({exc}): compare it with the header `init` writes"
+        return catalog, [*reader.problems, (header, message)]
+    return catalog, reader.problems
 
 
 def _pybabel(root: Path, *args: str) -> None:

@@ -1,10 +1,26 @@
-"""Check a catalog's syntax line by line, as GNU msgfmt reads it, before Babel parses it.
+r"""What Babel misreads in a catalog: the lines it takes without a word and changes, found in one pass.
 
-Babel's reader is forgiving where it should not be: it takes `msgstr "Primera parte` (no closing quote)
-and drops the last letter, takes `msgstr Primera` and keeps `rimer`, keeps `\\q` as two characters, and
-of two entries with the same msgid silently keeps one. A translator would never learn why the PDF says
-something else. This check reports every such line at once and says how to fix each; Babel then parses
-a file known to be sound. Whatever msgfmt refuses is refused here too (the shipped catalogs pass both).
+Babel reads the catalogs (handoutpress.catalogs), and reports with its line what it cannot read: an
+unknown keyword (`msgtr`), an entry without msgstr, a quoted line before any msgid, a merge conflict
+mark. Babel 2.19 takes these without a word instead, each of which GNU msgfmt 0.21 refuses (tests
+show both, case by case), so they are found here:
+
+- a string not closed (`msgstr "Primera parte`): Babel drops its last letter;
+- text not in quotes (`msgstr Primera`): Babel keeps `rimer`;
+- text after the closing quote (`msgstr "Primera" parte"`): Babel keeps `Primera" parte`;
+- an escape Babel does not decode: `\q` (msgfmt refuses it), and the octal and hex escapes `\303`,
+  `\x41` that msgfmt decodes and Babel keeps as backslash and digits (so a PDF would print them);
+- a second entry with the same msgid: Babel keeps one of them, silently;
+- keywords out of order (msgstr before its msgid, msgid_plural alone, msgstr after msgid_plural,
+  msgstr[1] before msgstr[0], msgstr[0] without msgid_plural): Babel guesses, and msgmerge (and so
+  `update`) and msgfmt refuse the file;
+- `msgstr[...]` without a number: Babel stops with a ValueError, no line;
+- a broken string in an obsolete (`#~`) or previous (`#|`) line: Babel skips comments, msgmerge
+  refuses them;
+- a byte order mark: Babel calls it an unknown keyword on line 0, which no translator can see.
+
+A translator would never learn why the PDF says something else. Each line is reported at once, with
+how to fix it; what Babel reports is added to the same list (handoutpress.catalogs).
 
 The scan also notes where each entry's translation is (its `msgstr` lines), so that a problem with a
 translation points at the line the translator edits, not at the English above it. It takes time in
@@ -17,11 +33,12 @@ import re
 from dataclasses import dataclass, field
 
 KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr\[(\d+)\]|msgstr)(?=[\s\"])")
-#: The escapes a C string in a catalog may hold (GNU gettext's po-lex.c).
-_ESCAPE = r"\\(?:[\\\"abfnrtv]|[0-7]{1,3}|x[0-9a-fA-F]+)"
+#: The escapes Babel decodes (GNU gettext's po-lex.c also has octal and hex ones: Babel does not).
+_ESCAPE = r"\\[\\\"abfnrtv]"
 #: The inside of a quoted string: plain characters and known escapes (possessive: linear time).
 _BODY = re.compile(rf'(?:[^"\\]++|{_ESCAPE})*+')
 BOM = "\ufeff"
+_NUMERIC_ESCAPE = re.compile(r"\\(?:[0-7]{1,3}|x[0-9a-fA-F]{0,8})")
 
 
 @dataclass(frozen=True)
@@ -60,6 +77,10 @@ def _string(text: str, line: int) -> str:
     if end == len(text):
         raise _Syntax(line, 'the string is not closed: end it with " on the same line')
     if text[end] == "\\":
+        if numeric := _NUMERIC_ESCAPE.match(text, end):
+            shown = numeric.group(0)
+            message = "write the character itself (Babel reads no octal or hex escape)"
+            raise _Syntax(line, f"escape {shown}: {message}")
         shown = text[end : end + 2]
         raise _Syntax(line, f'unknown escape {shown}: write \\\\ for a backslash, \\" for a quote')
     if text[end + 1 :].strip():
@@ -130,13 +151,11 @@ class _Scanner:
         self.seen: dict[tuple[str, str], int] = {}
 
     def close(self) -> None:
-        """The entry being read is complete: it needs a msgstr, and no other entry its msgid."""
+        """The entry being read is complete: no other entry may have its msgid (an entry without
+        msgstr is Babel's to report)."""
         entry = self.entry
         if not entry.keywords:
             return
-        if not entry.broken and not any(k.startswith("msgstr") for k, _ in entry.keywords):
-            message = 'an entry without msgstr: add msgstr "" below it'
-            self.found.problems.append(SyntaxProblem(entry.keywords[-1][1], message))
         first = dict(entry.keywords).get("msgid", 0)
         self.found.translations[first] = [n for k, n in entry.keywords if k.startswith("msgstr")]
         key = (entry.context, entry.msgid)
@@ -162,9 +181,7 @@ class _Scanner:
             return
         entry = self.entry
         if line.startswith('"'):
-            if not entry.keywords:
-                raise _Syntax(number, "a quoted line with no msgid or msgstr before it")
-            value = _string(line, number)
+            value = _string(line, number)  # with no keyword before it: Babel reports the line
             if entry.last == "msgid":
                 entry.msgid += value
             elif entry.last == "msgctxt":
@@ -172,12 +189,10 @@ class _Scanner:
             return
         match = KEYWORD.match(line)
         if not match:
-            word = line.split()[0][:30]
-            raise _Syntax(
-                number,
-                f'unexpected {word!r}: a line starts with msgid, msgstr, " or # '
-                '(a line of text continues in quotes: "...")',
-            )
+            if line.startswith("msgstr["):  # Babel would stop at it with a ValueError, no line
+                raise _Syntax(number, "number the plural forms: msgstr[0], msgstr[1] ...")
+            entry.broken = True  # Babel reports the unknown keyword
+            return
         keyword, index = match.group(1), match.group(2)
         if keyword == "msgctxt" or (keyword == "msgid" and entry.last != "msgctxt"):
             self.close()
