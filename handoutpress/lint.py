@@ -10,21 +10,20 @@ with the line of the translation (its msgstr), where the translator types. A fin
 - an error: it would print wrong or harmful words (a lost placeholder or `**` mark, markup, a link,
   a character the font lacks, a translation many times longer than its English, a wrong header);
 - a warning: unfinished work (untranslated, fuzzy, an unnamed translator, a catalog behind the
-  template), never printed as a translation; `check --strict` (CI's test of a finished catalog) makes
-  it an error;
+  template), never printed as a translation, or what a reviewer must look at (the glossary not
+  followed, a forbidden word, a number, an address or a bold drug name of the English missing),
+  which the build prints; `check --strict` (CI's test of a finished catalog) makes it an error;
 - a note: worth knowing and never an error (lines wrapped otherwise than `update` writes them).
 
-A rule of one translated entry is a Babel checker (`(catalog, message) -> None`, raising
-TranslationError: the interface of `babel.messages.checkers`), so the same functions can also be
-registered under Babel's `babel.checkers` entry point; `translated_entries` runs them all. A rule of
-the whole catalog takes the CatalogUnderCheck. A new check is a function added to ENTRY_CHECKERS
-or to RULES.
+The rules of one translated entry are Babel checkers (handoutpress.checkers, also registered under
+Babel's `babel.checkers` entry point for `pybabel compile`); `translated_entries` runs them all,
+with the language and glossary of the catalog (its translation.yaml) attached. A rule of the whole
+catalog takes the CatalogUnderCheck. A new check is a function added to ENTRY_CHECKERS or to RULES.
 Every rule takes time in proportion to the catalog's length (no pattern here can backtrack).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -42,19 +41,16 @@ from handoutpress.catalogs import (
     outdated_line,
     rewrap_line,
 )
+from handoutpress.checkers import ENTRY_CHECKERS, TranslationWarning, attach, english, translations
 from handoutpress.commands import command
-from handoutpress.content import CONTROL, PLACEHOLDER
+from handoutpress.content import ContentError
 from handoutpress.fonts import FontError, covering_font
+from handoutpress.glossary import Glossary
 from handoutpress.locales import Language
+from handoutpress.reviews import load_review
 
-#: Markup: a tag or an entity. `[^<>]` (not `[^>]`) and possessive spaces keep it linear on text
-#: full of `<` or of spaces.
-MARKUP = re.compile(r"<\s*+/?\s*+[a-zA-Z!][^<>]*>|&[a-zA-Z#][a-zA-Z0-9]*;")
 #: What `init` writes (Babel's and GNU gettext's template value), and msgfmt warns about.
 PLACEHOLDER_TRANSLATOR = "FULL NAME <EMAIL@ADDRESS>"
-URL = re.compile(r"(?i)\b(?:https?|ftp|file|data|javascript):|\bwww\.|url\s*+\(")
-#: pofilter's "long" check: a translation at least this many times as long as its English.
-LONG = 10
 #: How much of an English string a message quotes (cut at a word, with an ellipsis).
 QUOTE = 60
 
@@ -108,7 +104,6 @@ class CatalogUnderCheck:
 
 
 Rule = Callable[[CatalogUnderCheck], Iterable[LintProblem]]
-Checker = Callable[[Catalog | None, Message], None]
 
 
 def quoted(text: str, limit: int = QUOTE) -> str:
@@ -120,92 +115,9 @@ def quoted(text: str, limit: int = QUOTE) -> str:
     return repr((cut[:space] if space > limit // 2 else cut).rstrip(" ,;:") + "…")
 
 
-def english(message: Message) -> str:
-    return message.id if isinstance(message.id, str) else " ".join(message.id)
-
-
-def translations(message: Message) -> list[str]:
-    value = message.string
-    return [s for s in (value if isinstance(value, (list, tuple)) else [value]) if s]
-
-
-# Rules of one translated entry (Babel checkers).
-
-
-def placeholders(catalog: Catalog | None, message: Message) -> None:
-    """Every `{placeholder}` of the English, exactly: a lost one drops the clinic's phone number
-    from the page without a sound, an invented one has no value to fill in."""
-    wanted = sorted(PLACEHOLDER.findall(english(message)))
-    for text in translations(message):
-        if sorted(PLACEHOLDER.findall(text)) != wanted:
-            keep = ", ".join("{" + p + "}" for p in sorted(set(wanted)))
-            raise TranslationError(
-                f"placeholders differ from the English (keep exactly: {keep or 'none'})"
-            )
-
-
-def bold_marks(catalog: Catalog | None, message: Message) -> None:
-    """`**bold**` marks in pairs, where the English has them: a lost one prints asterisks."""
-    source = english(message)
-    for text in translations(message):
-        if text.count("**") % 2:
-            raise TranslationError("unbalanced ** bold mark")
-        if (text.count("**") == 0) != (source.count("**") == 0):
-            raise TranslationError("** bold marks differ from the English")
-
-
-def control_characters(catalog: Catalog | None, message: Message) -> None:
-    """No control or bidi-override characters: they reorder or hide what a reader sees."""
-    if not CONTROL.search(english(message)) and any(map(CONTROL.search, translations(message))):
-        raise TranslationError("control or bidi-override character")
-
-
-def markup(catalog: Catalog | None, message: Message) -> None:
-    """No HTML the English does not have (it would print as text, and a reader would be puzzled)."""
-    if MARKUP.search(english(message)):
-        return
-    for text in translations(message):
-        if found := MARKUP.search(text):
-            raise TranslationError(f"markup {found.group(0)!r} that the English does not have")
-
-
-def links(catalog: Catalog | None, message: Message) -> None:
-    """No link or URL the English does not have: a patient handout sends no one to a stranger's site.
-    Markup is the markup rule's (`<img src="file:...">` is one problem, not two)."""
-    if URL.search(english(message)):
-        return
-    for text in translations(message):
-        if not MARKUP.search(text) and (found := URL.search(text)):
-            raise TranslationError(f"link or URL {found.group(0)!r} that the English does not have")
-
-
-def length(catalog: Catalog | None, message: Message) -> None:
-    """No translation many times longer than its English (pofilter's "long"): it says more than
-    the English does and would not fit its page; a 2 MB one would take a build minutes."""
-    source = len(english(message).strip())
-    for text in translations(message):
-        size = len(text.strip())
-        if source and (size >= LONG * source or (source == 1 and size > 1)):
-            raise TranslationError(
-                f"{size:,} characters, {size // source:,} times the English's {source:,} "
-                "(say what it says, in as many words)"
-            )
-
-
-#: The rules of one translated entry, in the order their problems are reported. The first is a
-#: precondition (as in pofilter): a translation many times too long is not searched for more.
-ENTRY_CHECKERS: tuple[Checker, ...] = (
-    length,
-    placeholders,
-    bold_marks,
-    control_characters,
-    markup,
-    links,
-)
-
-
 def translated_entries(subject: CatalogUnderCheck) -> Iterator[LintProblem]:
-    """Every translated entry through ENTRY_CHECKERS, each problem at the translation's line."""
+    """Every translated entry through ENTRY_CHECKERS, each problem at the translation's line: a
+    TranslationWarning as a warning, any other TranslationError as an error."""
     for message in subject.catalog:
         if not message.id or not is_translated(message):
             continue
@@ -215,9 +127,8 @@ def translated_entries(subject: CatalogUnderCheck) -> Iterator[LintProblem]:
             except TranslationError as exc:
                 line = subject.translation_line(message)
                 text = f"{exc} in translation of {quoted(english(message))}"
-                yield subject.problem(line, text, rule=checker.__name__)
-                if checker is ENTRY_CHECKERS[0]:
-                    break  # the precondition: the other checks would only add noise
+                severity = WARNING if isinstance(exc, TranslationWarning) else ERROR
+                yield subject.problem(line, text, severity, checker.__name__)
 
 
 # Rules of the whole catalog.
@@ -321,6 +232,7 @@ def catalog_problems(
     except CatalogError as exc:
         return None, [LintProblem(where, line, message) for line, message in exc.problems]
     subject = CatalogUnderCheck(where, loaded, lang, cache_dir)
+    attach(subject.catalog, lang, _glossary(path))
     found: list[LintProblem] = []
     for rule in RULES:
         try:
@@ -330,6 +242,16 @@ def catalog_problems(
                 raise
             found.append(subject.problem(1, str(exc), rule=rule.__name__))
     return loaded, sorted(found, key=lambda problem: problem.line)
+
+
+def _glossary(po: Path) -> Glossary:
+    """The glossary of the language's translation.yaml, beside its `LC_MESSAGES` folder; none
+    while that file cannot be read (`check` names its lines, and the build refuses it)."""
+    folder = po.parent.parent
+    try:
+        return load_review(folder.parent, folder.name).glossary
+    except ContentError:
+        return Glossary()
 
 
 def printable_catalog(path: Path, cache_dir: Path, display: str | None = None) -> LoadedCatalog:

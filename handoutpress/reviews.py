@@ -2,8 +2,9 @@
 
 `locales/<lang>/translation.yaml` sits beside the catalog. A clinic sees the review status before
 printing (`status`, the build summary, the manifest) and every translated handout prints it, as
-multilingual health libraries require of their translations. Anyone may send one, so it is read like
-content: every problem with its file and line, never a traceback.
+multilingual health libraries require of their translations. It also holds the language's glossary
+and forbidden words (handoutpress.glossary), which the catalog checks apply. Anyone may send one, so
+it is read like content: every problem with its file and line, never a traceback.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from pathlib import Path
 import yaml
 
 from handoutpress.content import ContentError, YamlReader, display_path, read_yaml
+from handoutpress.glossary import Glossary, read_glossary
 
 REVIEW_FILE = "translation.yaml"
 STATUSES = ("draft", "reviewed")
-KEYS = {"status", "translated", "reviewer", "glossary"}
+KEYS = {"status", "translated", "reviewer", "glossary", "forbidden"}
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,7 @@ class Review:
     status: str = "draft"
     translated: dt.date | None = None
     reviewer: str = ""
-    glossary: dict[str, str] = field(default_factory=dict)
+    glossary: Glossary = field(default_factory=Glossary)
 
     @property
     def reviewed(self) -> bool:
@@ -43,7 +45,9 @@ status: draft
 reviewer: ""
 # translated: the day the translation was finished or last changed, e.g. 2026-11-25
 # (the handouts print it; leave the line out until then).
-# Terms used the same way in every handout, English term: your word (e.g. "  dystonia: distonía").
+# glossary: the medical terms every handout writes the same way, English term: your word, as in
+# "  dystonia: distonía"; `check` warns where a translation does not use them. An inflected
+# language lists its forms, and words never to write go under "forbidden:" (TRANSLATING.md, step 2).
 glossary:
 """
 
@@ -78,15 +82,7 @@ def _review(reader: YamlReader, fields: dict[str, yaml.Node]) -> Review:
             translated = dt.date.fromisoformat(node.value if isinstance(node, yaml.ScalarNode) else "")
         except ValueError:
             reader.problem(node, "translated", "expected a date like 2026-11-25")
-    glossary: dict[str, str] = {}
-    node = fields.get("glossary")
-    if node is not None and node.tag != "tag:yaml.org,2002:null":  # `glossary:` with nothing yet
-        if not isinstance(node, yaml.MappingNode):
-            reader.problem(node, "glossary", "expected English terms mapped to your words")
-        else:
-            for key, value in node.value:
-                term = _optional_text(reader, key, "glossary")
-                glossary[term] = _optional_text(reader, value, f"glossary.{term}")
+    glossary = read_glossary(reader, fields.get("glossary"), fields.get("forbidden"))
     return Review(status, translated, reviewer, glossary)
 
 

@@ -111,7 +111,7 @@ CASES = [
     Case(
         "reviews/not-a-mapping.yaml",
         "locales/es/translation.yaml:1: expected a mapping with the keys "
-        "glossary, reviewer, status, translated",
+        "forbidden, glossary, reviewer, status, translated",
     ),
     Case(
         "reviews/impossible-date.yaml",
