@@ -178,6 +178,9 @@ def _term(reader: YamlReader, english: str, node: yaml.Node, where: str) -> Term
     if isinstance(node, yaml.ScalarNode):
         use = reader.plain(node, where)
         return Term(english, use) if use else None
+    if not isinstance(node, yaml.MappingNode):
+        reader.problem(node, where, "expected your word, or use: with forms:, note:, drug:")
+        return None
     fields = reader.mapping(node, where, {"use"}, TERM_KEYS - {"use"})
     if fields is None or "use" not in fields:
         return None

@@ -62,7 +62,7 @@ def load_review(locales_dir: Path, code: str) -> Review:
     fields = reader.mapping(node, "", set(), KEYS) if node is not None else None
     review = _review(reader, fields or {})
     if reader.problems:
-        raise ContentError(reader.problems)
+        raise ContentError(sorted(reader.problems, key=lambda problem: problem.line))
     return review
 
 
