@@ -429,3 +429,24 @@ def test_a_word_inside_a_longer_word_is_not_the_glossary_word(health, capsys) ->
         f"{at(text, 'Las distonías son frecuentes.')}: warning: does not follow the glossary: "
         "'dystonia' is 'distonía' in translation of 'Dystonia is common.'"
     ]
+
+
+def test_the_glossary_examples_of_translating_md_are_read_as_written(tmp_path) -> None:
+    """TRANSLATING.md's two glossary examples are valid translation.yaml (the second is a part of
+    a glossary), and say what they mean."""
+    from handoutpress.reviews import load_review
+
+    section = (REPO / "TRANSLATING.md").read_text().split("### The glossary", 1)[1].split("\n## ")[0]
+    first, second = re.findall(r"```yaml\n(.*?)```", section, re.S)
+    (tmp_path / "xx").mkdir()
+    (tmp_path / "xx" / "translation.yaml").write_text(first)
+    glossary = load_review(tmp_path, "xx").glossary
+    assert [(t.english, t.use, t.forms, t.drug) for t in glossary.terms] == [
+        ("dystonia", "distonía", (), False),
+        ("botulinum toxin", "toxina botulínica", ("toxinas botulínicas",), False),
+        ("levodopa", "levodopa", (), True),
+    ]
+    assert glossary.forbidden == (("Botox", "a brand name; write toxina botulínica"),)
+    (tmp_path / "xx" / "translation.yaml").write_text("glossary:\n" + second)
+    terms = load_review(tmp_path, "xx").glossary.terms
+    assert [t.english for t in terms] == ["dystonia", "care team"]
