@@ -25,10 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from handoutpress import braille  # noqa: E402
-from handoutpress.build import SOURCE_PLAN, HandoutBuilder, Project, plan_languages  # noqa: E402
+from handoutpress.build import SOURCE_PLAN, Project, plan_languages  # noqa: E402
 from handoutpress.catalogs import catalog_languages  # noqa: E402
 from handoutpress.clinic import load_clinic  # noqa: E402
 from handoutpress.content import load_collection  # noqa: E402
+from handoutpress.documents import HandoutBuilder  # noqa: E402
 from handoutpress.locales import SOURCE_LANGUAGE, language  # noqa: E402
 from handoutpress.styles import StyleOptions  # noqa: E402
 from handoutpress.templating import Templates  # noqa: E402
