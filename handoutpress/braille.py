@@ -20,10 +20,16 @@ readers use (TABLES; a clinic may choose others) and laid out on braille pages f
 
 Print page indicators do not apply: a BRF is not a transcription of one print edition (each handout
 prints on Letter and A4, at two sizes, each with its own page breaks), so there is no one print page
-to refer to. Bold becomes braille emphasis only where the table has bold indicators (English, French,
-Arabic, Hindi, Russian, Chinese); elsewhere it is left out, as the table cannot write it. A cell is
-written in North American braille ASCII: the 64 characters from space to underscore, lines ended by
-a line feed, pages by a form feed.
+to refer to. Taking them from one of them (the standard print on the clinic's paper) would tie
+every BRF to that PDF's layout: its key would hold WeasyPrint and the fonts, a braille file would
+wait for its PDF or draw it again (bench/braille_speed.py: many times its own cost), and each
+block would have to be found again on the PDF's pages; the page a reader is told about is the
+braille page.
+
+Bold becomes braille emphasis only where the table has bold indicators (English, French, Arabic,
+Hindi, Russian, Chinese); elsewhere it is left out, as the table cannot write it. A cell is written
+in North American braille ASCII: the 64 characters from space to underscore, lines ended by a line
+feed, pages by a form feed.
 
 A language whose table cannot write every character of the handout (a script it does not know) gets
 no BRF: NoBraille says which characters, never a file a reader cannot read.
