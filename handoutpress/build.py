@@ -237,6 +237,7 @@ class Builder:
         return []
 
     def job(self, handout: str, lang: str, style: StyleOptions) -> Job:
+        """One job of this builder's (for `jobs`, and for a caller that wants its file's path)."""
         return Job(handout, lang, style, self.kind, self.label, self.collection is not None)
 
     def makes(self, job: Job) -> bool:

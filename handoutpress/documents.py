@@ -1,9 +1,6 @@
-"""The documents a handout becomes: its HTML (print, bilingual, booklet, web page) and its PDF.
-
-Every document is made the same way: the handouts are translated, each becomes a HandoutPart, a
-template puts the parts together, and `_typeset` proves the fonts against every string printed and
-lays the PDF out. The builders (handoutpress.builders) share one HandoutBuilder per worker process,
-so fonts, templates and WeasyPrint are loaded once for every format they make.
+"""The documents a handout becomes: its HTML (print, bilingual, booklet, web page; braille is read
+from the print's) and its PDF. The builders (handoutpress.builders) share one HandoutBuilder per
+worker process (`documents`), so fonts, templates and WeasyPrint are loaded once for all formats.
 """
 
 from __future__ import annotations
