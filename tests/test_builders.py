@@ -15,6 +15,7 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import yaml
 from babel.messages.pofile import read_po
 
 from handoutpress.build import (
@@ -72,7 +73,9 @@ def manifest(out: Path) -> dict[str, dict]:
 
 
 def handout_ids(root: Path) -> list[str]:
-    return sorted(p.stem for p in (root / "handouts").glob("*.yaml"))
+    """The handouts of the content: its YAML files with a title (library.yaml holds the sources)."""
+    files = sorted((root / "handouts").glob("*.yaml"))
+    return [p.stem for p in files if "title" in (yaml.safe_load(p.read_text()) or {})]
 
 
 def test_the_engine_names_no_format_and_imports_none() -> None:
