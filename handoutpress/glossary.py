@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import yaml
 
 from handoutpress.content import YamlReader
+from handoutpress.healthtext import EMAIL_ADDRESS, WEB_ADDRESS
 
 #: ISO 15924 scripts written without spaces between words: a word is found as a substring.
 UNSPACED_SCRIPTS = frozenset({"Hans", "Hant", "Hani", "Jpan", "Thai", "Laoo", "Khmr", "Mymr"})
@@ -53,10 +54,13 @@ class Glossary:
     forbidden: tuple[tuple[str, str], ...] = ()
 
     def mentioned(self, english: str) -> list[Term]:
-        """The terms the English names, each once, in the order they first appear."""
+        """The terms the English names, each once, in the order they first appear. A word inside a
+        web or e-mail address (www.dystonia-foundation.org) is no mention: the translation copies
+        the address as it is, and the address check holds it to that."""
         if not self.terms:
             return []
-        matches = _english_pattern(tuple(t.english for t in self.terms)).finditer(english)
+        prose = EMAIL_ADDRESS.sub(" ", WEB_ADDRESS.sub(" ", english))
+        matches = _english_pattern(tuple(t.english for t in self.terms)).finditer(prose)
         return list(dict.fromkeys(self.terms[int(m.lastgroup[1:])] for m in matches if m.lastgroup))
 
 

@@ -421,6 +421,16 @@ def test_the_glossary_is_found_in_a_script_without_spaces() -> None:
         checkers.follows_glossary(catalog, message)
 
 
+def test_a_term_inside_an_address_is_no_mention_of_it() -> None:
+    """ "www.dystonia-foundation.org" names no glossary term: the translation copies the address,
+    so a translation that keeps it and never writes "distonía" follows the glossary."""
+    from handoutpress.glossary import Glossary, Term
+
+    glossary = Glossary((Term("dystonia", "distonía"),))
+    assert glossary.mentioned("Learn more: www.dystonia-foundation.org or help@dystonia.example") == []
+    assert glossary.mentioned("Dystonia: www.dystonia-foundation.org") == [glossary.terms[0]]
+
+
 def test_a_word_inside_a_longer_word_is_not_the_glossary_word(health, capsys) -> None:
     """In a language written with spaces a form must be a whole word: "distonías" is not
     "distonía" unless the glossary lists it."""
