@@ -23,8 +23,8 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-no
 
 # Every handout in every language, in both print sizes and both themes (dist/<lang>/<id>[.variant].pdf),
 # each translation also beside its English (<id>.bilingual[.variant].pdf); with booklets, web pages,
-# thumbnails and dist/index.html.
-VARIANTS := --size standard --size extra-large --theme default --theme reverse --bilingual
+# thumbnails, a braille file of each handout (<id>.brf, for an embosser) and dist/index.html.
+VARIANTS := --size standard --size extra-large --theme default --theme reverse --bilingual --braille
 
 pdfs: $(VENV)/.installed
 	$(BIN)/python build_pdfs.py $(VARIANTS)

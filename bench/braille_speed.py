@@ -10,6 +10,9 @@ For every shipped language (or those asked for) and every handout, in one warm p
   ratio    brf / pdf
   first    seconds for the language's first BRF in the process: liblouis compiling its table (the
            Chinese table has 31,000 lines), paid once per worker and language
+  job-brf  seconds per handout of the language's braille jobs through the build engine (one
+           worker, a fresh output folder: keys, HTML, braille, atomic write, manifest)
+  job-pdf  the same for the standard PDF jobs (with their web pages and thumbnails)
 Rounds are taken in turns (BRF, then PDF, for each handout); medians of the rounds are shown.
 """
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -25,13 +29,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from handoutpress import braille  # noqa: E402
-from handoutpress.build import SOURCE_PLAN, HandoutBuilder, Project, plan_languages  # noqa: E402
+from handoutpress.build import SOURCE_PLAN, Builders, Project, build, plan_languages  # noqa: E402
+from handoutpress.builders import BUILDERS  # noqa: E402
 from handoutpress.catalogs import catalog_languages  # noqa: E402
-from handoutpress.clinic import load_clinic  # noqa: E402
+from handoutpress.clinic import Clinic, load_clinic  # noqa: E402
 from handoutpress.content import load_collection  # noqa: E402
+from handoutpress.documents import HandoutBuilder  # noqa: E402
 from handoutpress.locales import SOURCE_LANGUAGE, language  # noqa: E402
 from handoutpress.styles import StyleOptions  # noqa: E402
-from handoutpress.templating import Templates  # noqa: E402
 
 
 def main() -> None:
@@ -45,28 +50,24 @@ def main() -> None:
     codes = (
         args.lang.split(",") if args.lang else [SOURCE_LANGUAGE, *catalog_languages(project.locales_dir)]
     )
-    templates = Templates(project.templates_dir, project.cache_dir)
     builder = HandoutBuilder(project, collection, clinic)
     style = StyleOptions()
     print(
-        f"{'lang':8} {'brf':>8} {'html':>8} {'pdf':>8} {'ratio':>7} {'first':>7}  (seconds per handout)"
+        f"{'lang':8} {'brf':>8} {'html':>8} {'pdf':>8} {'ratio':>7} {'first':>7} {'job-brf':>8} "
+        f"{'job-pdf':>8}  (seconds per handout)"
     )
     for code in codes:
         plan = SOURCE_PLAN if code == SOURCE_LANGUAGE else plan_languages(project, [code], False)[0]
         lang = language(plan.code)
 
         started = time.perf_counter()
-        braille.brf(
-            braille.handout_html(templates, collection, plan, collection.handouts[0].id, clinic),
-            lang,
-            clinic.braille,
-        )
+        braille.handout_brf(builder, collection.handouts[0], plan)
         first = time.perf_counter() - started
         brf, html, pdf = [], [], []
         for _ in range(args.rounds):
             for handout in collection.handouts:
                 t0 = time.perf_counter()
-                page = braille.handout_html(templates, collection, plan, handout.id, clinic)
+                page = builder.print_html(handout, plan)
                 t1 = time.perf_counter()
                 braille.brf(page, lang, clinic.braille)
                 t2 = time.perf_counter()
@@ -76,7 +77,31 @@ def main() -> None:
                 brf.append(t2 - t1)
                 pdf.append(t3 - t2)
         b, h, p = (statistics.median(x) for x in (brf, html, pdf))
-        print(f"{code:8} {b:8.4f} {h:8.4f} {p:8.4f} {b / p:7.1%} {first:7.3f}")
+        ids = [h.id for h in collection.handouts]
+        jobs = [engine_seconds(project, code, clinic, kinds, ids) for kinds in KINDS]
+        print(
+            f"{code:8} {b:8.4f} {h:8.4f} {p:8.4f} {b / p:7.1%} {first:7.3f} "
+            f"{jobs[0]:8.4f} {jobs[1]:8.4f}"
+        )
+
+
+#: The builders timed through the engine, each set alone: braille, and the standard print (its PDF
+#: with the web page and thumbnail its job makes).
+KINDS = ({"braille"}, {"handout", "html", "thumbnail"})
+
+
+def engine_seconds(
+    project: Project, code: str, clinic: Clinic, kinds: set[str], handouts: list[str]
+) -> float:
+    """Seconds per handout of some builders' jobs of a language through `build` (one worker)."""
+    only = Builders(tuple(b for b in BUILDERS if b.kind in kinds))
+    optional = [b.kind for b in only.all if b.option]
+    with tempfile.TemporaryDirectory() as out:
+        report = build(
+            project, Path(out), [code], handouts, clinic=clinic, optional=optional, builders=only
+        )
+    assert len(report.built) == len(handouts), report.failed or report.not_made
+    return report.seconds / len(handouts)
 
 
 if __name__ == "__main__":

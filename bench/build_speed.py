@@ -88,9 +88,10 @@ def per_language(work: Path, code: str, naive_limit: int, floor_docs: list[Path]
     (thumbnails and web pages), timed on their own.
     """
     sys.path.insert(0, str(work))
-    from handoutpress.build import HandoutBuilder, Project, plan_languages
+    from handoutpress.build import Project, plan_languages
     from handoutpress.clinic import Clinic
     from handoutpress.content import load_collection
+    from handoutpress.documents import HandoutBuilder
     from handoutpress.locales import language
     from handoutpress.preview import thumbnail
     from handoutpress.styles import StyleOptions

@@ -37,9 +37,10 @@ def measure(tree: Path, codes: list[str]) -> dict[str, dict[str, float]]:
     """The measuring process: this tree's code, a cache of its own (inside the tree), each language's
     handouts drawn from a cold cache once and then warm."""
     sys.path.insert(0, str(tree))
-    from handoutpress.build import HandoutBuilder, Project, plan_languages
+    from handoutpress.build import Project, plan_languages
     from handoutpress.clinic import Clinic
     from handoutpress.content import load_collection
+    from handoutpress.documents import HandoutBuilder
     from handoutpress.styles import StyleOptions
 
     assert Path(sys.modules["handoutpress"].__file__).is_relative_to(tree), "measured the wrong code"

@@ -20,10 +20,16 @@ readers use (TABLES; a clinic may choose others) and laid out on braille pages f
 
 Print page indicators do not apply: a BRF is not a transcription of one print edition (each handout
 prints on Letter and A4, at two sizes, each with its own page breaks), so there is no one print page
-to refer to. Bold becomes braille emphasis only where the table has bold indicators (English, French,
-Arabic, Hindi, Russian, Chinese); elsewhere it is left out, as the table cannot write it. A cell is
-written in North American braille ASCII: the 64 characters from space to underscore, lines ended by
-a line feed, pages by a form feed.
+to refer to. Taking them from one of them (the standard print on the clinic's paper) would tie
+every BRF to that PDF's layout: its key would hold WeasyPrint and the fonts, a braille file would
+wait for its PDF or draw it again (bench/braille_speed.py: many times its own cost), and each
+block would have to be found again on the PDF's pages; the page a reader is told about is the
+braille page.
+
+Bold becomes braille emphasis only where the table has bold indicators (English, French, Arabic,
+Hindi, Russian, Chinese); elsewhere it is left out, as the table cannot write it. A cell is written
+in North American braille ASCII: the 64 characters from space to underscore, lines ended by a line
+feed, pages by a form feed.
 
 A language whose table cannot write every character of the handout (a script it does not know) gets
 no BRF: NoBraille says which characters, never a file a reader cannot read.
@@ -39,13 +45,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from handoutpress import louis
-from handoutpress.build import HANDOUT_TEMPLATE, NO_CLINIC, LanguagePlan, Project, plan_languages
+from handoutpress.build import NO_CLINIC, LanguagePlan, Project, plan_languages
 from handoutpress.clinic import BrailleOptions, Clinic
-from handoutpress.content import Collection, load_collection
+from handoutpress.content import Handout, load_collection
+from handoutpress.documents import HandoutBuilder
 from handoutpress.files import write_atomic
-from handoutpress.locales import SOURCE_LANGUAGE, Language, language
-from handoutpress.templating import Templates
-from handoutpress.translate import Translator, translate
+from handoutpress.locales import Language, language
 
 #: The table list for each shipped language (catalog code), and why readers of it expect that table.
 TABLES: dict[str, str] = {
@@ -242,9 +247,14 @@ def blocks(html: str) -> list[Block]:
     return [b for b in parser.blocks if b.kind == "box" or b.text]
 
 
+def chosen_table(lang: Language, options: BrailleOptions) -> str | None:
+    """The table list for a language: the clinic's choice, else the project's, else None."""
+    return options.table(lang.code) or TABLES.get(lang.code)
+
+
 def table_for(lang: Language, options: BrailleOptions) -> str:
-    """The table list for a language: the clinic's choice, else the project's, else NoBraille."""
-    table = options.table(lang.code) or TABLES.get(lang.code)
+    """`chosen_table`, or NoBraille when there is none."""
+    table = chosen_table(lang, options)
     if table is None:
         raise NoBraille(
             f"{lang.code}: no braille table is chosen for {lang.english_name}: add one to "
@@ -440,23 +450,11 @@ def ascii_pages(pages: Sequence[Sequence[str]], table: str) -> bytes:
     return "".join(out).encode("ascii")
 
 
-def handout_html(
-    templates: Templates,
-    collection: Collection,
-    plan: LanguagePlan,
-    handout_id: str,
-    clinic: Clinic,
-    allow_incomplete: bool = False,
-) -> str:
-    """A handout's HTML as its PDF prints it: the same template, translations, clinic and review
-    records (build.HandoutBuilder makes the same for the PDF; phase 2 shares one)."""
-    lang = language(plan.code)
-    translator = Translator(lang, plan.translations, allow_incomplete=allow_incomplete)
-    translated = translate(collection.handout(handout_id), translator, values=clinic.values())
-    review = None if plan.code == SOURCE_LANGUAGE else plan.review
-    part = templates.part(translated, translator, review)
-    producer = collection.library.producer
-    return templates.document(HANDOUT_TEMPLATE, translator, producer, clinic, doc=part)
+def handout_brf(documents: HandoutBuilder, handout: Handout, plan: LanguagePlan) -> bytes:
+    """One handout's BRF in a language, from the HTML its PDF is laid out from (the same template,
+    translations, clinic and review records), on the clinic's braille page; or NoBraille."""
+    html = documents.print_html(handout, plan)
+    return brf(html, language(plan.code), documents.clinic.braille)
 
 
 def write_brf(
@@ -467,7 +465,8 @@ def write_brf(
     clinic: Clinic = NO_CLINIC,
     allow_incomplete: bool = False,
 ) -> Path:
-    """Write one handout's BRF in one language to `out` (atomically), as `make pdfs` will in phase 2.
+    """Write one handout's BRF in one language to `out` (atomically), as the build's braille
+    builder makes it (`--braille`): one file by hand, for a test or a transcriber.
 
     Raises NoBraille when the language has no fitting table (or is not built), and then leaves
     `out` as it was."""
@@ -477,7 +476,6 @@ def write_brf(
     if not plan.builds(handout_id):  # as the build: a handout waits until it is complete
         missing = plan.completeness.missing[handout_id]
         raise NoBraille(f"{plan.code}/{handout_id}: not built, {missing} strings untranslated or fuzzy")
-    templates = Templates(project.templates_dir, project.cache_dir)
-    html = handout_html(templates, collection, plan, handout_id, clinic, allow_incomplete)
-    write_atomic(out, brf(html, language(plan.code), clinic.braille))
+    documents = HandoutBuilder(project, collection, clinic, allow_incomplete)
+    write_atomic(out, handout_brf(documents, collection.handout(handout_id), plan))
     return out

@@ -1,10 +1,15 @@
-"""Build PDFs: plan the jobs (handout x language x variant), run them, write every file atomically.
+"""The build engine: plan the jobs (language x handout x builder), key them, run them, record them.
 
-A job makes one PDF: a single handout, a bilingual handout (`--bilingual`) or a language's booklet.
-The standard print of a single handout also gives the handout's web page and the thumbnail of its
-first page, which come from the same inputs. Every file is written to a temporary file beside its
-target and renamed into place, so a failed or interrupted build never leaves a half-written file and
-never removes a good one. A failing job is reported with its handout and language; the others still run.
+It knows no output format. Each format is a builder (handoutpress.builders, one module each, one line
+in its registry) with the same small interface, `Builder`: the jobs it makes for a language and a
+handout, which files of a job are its own, what shapes them (its key parts) and their bytes. The
+engine asks every registered builder, hashes each job's inputs into a key and skips a job whose key
+and files are unchanged (the manifest), splits the jobs into stable shards, runs the others in a
+process pool, and writes every file to a temporary file beside its target and renames it into
+place, so a failed or interrupted build never leaves a half-written file and never removes a good
+one. A failing job is reported with its handout and language; the others still run. A builder that
+cannot make a file for a language (no braille table for its script) says why (`NotMade`): no file,
+a line in the summary, and the build does not fail.
 """
 
 from __future__ import annotations
@@ -16,17 +21,15 @@ import os
 import signal
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TypeVar
 
 from babel.messages.pofile import read_po
 
 from handoutpress import __version__
-from handoutpress.booklet import BOOKLET, booklet_handouts, check_names
 from handoutpress.catalogs import (
     catalog_language,
     catalog_languages,
@@ -36,7 +39,7 @@ from handoutpress.catalogs import (
     read_catalog,
     read_template,
 )
-from handoutpress.clinic import FIELDS, Clinic
+from handoutpress.clinic import Clinic
 from handoutpress.commands import command
 from handoutpress.completeness import (
     Completeness,
@@ -47,18 +50,14 @@ from handoutpress.completeness import (
 )
 from handoutpress.content import Collection, Handout, display_path, load_collection
 from handoutpress.files import os_error_line, write_atomic
-from handoutpress.fonts import FontError, choose_font, font_fingerprint
+from handoutpress.fonts import FontError
 from handoutpress.lint import CatalogRefused, LintProblem, printable_catalog
-from handoutpress.locales import SOURCE_LANGUAGE, Language, language
+from handoutpress.locales import SOURCE_LANGUAGE, language
 from handoutpress.manifest import Manifest
-from handoutpress.preview import thumbnail
 from handoutpress.reviews import Review, load_review
 from handoutpress.styles import StyleOptions
-from handoutpress.templating import STYLESHEET_TEMPLATE, TEMPLATE_CHARACTERS, HandoutPart
-from handoutpress.translate import Translator, translate
 
-if TYPE_CHECKING:  # rendering (and WeasyPrint) is imported by the workers that draw
-    from handoutpress.render import RenderedPdf, Renderer
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -93,38 +92,34 @@ NOT_REVIEWED = Review()
 SOURCE_REVIEW = Review(status="source")
 
 
-#: What a job makes: one handout, one handout with its English beside it, or a language's booklet.
-JOB_KINDS = ("handout", "bilingual", "booklet")
+class NotMade(Exception):
+    """A builder cannot make this file in this language (no braille table writes its script): no
+    file is written, the build goes on and does not fail, and the summary gives this reason."""
 
 
 @dataclass(frozen=True)
 class Job:
-    handout: str  # a handout id; BOOKLET for a booklet
+    """One unit of work: the files one builder plans for a handout (or the whole collection) in a
+    language and a print variant, with the files other builders add to it (see Builder.makes)."""
+
+    handout: str  # a handout id, or the name of a file that holds the whole collection
     lang: str
     style: StyleOptions
-    kind: str = "handout"
-
-    def output(self, out_dir: Path) -> Path:
-        """`dist/<tag>/<id>.pdf`; other sizes and themes get a suffix (`<id>.extra-large.pdf`),
-        bilingual handouts `.bilingual` before it, booklets are `booklet.pdf`.
-        Paper is left out of the name: a clinic prints on one paper size."""
-        middle = ".bilingual" if self.kind == "bilingual" else ""
-        name = f"{self.handout}{middle}{self.style.file_suffix}.pdf"
-        return out_dir / language(self.lang).tag / name
-
-    def outputs(self, out_dir: Path) -> dict[str, Path]:
-        """Every file the job writes, by kind: its PDF, and for the standard print of a single
-        handout also the web page (`<id>.html`) and the thumbnail of the first page (`<id>.png`)."""
-        pdf = self.output(out_dir)
-        files = {self.kind: pdf}
-        if self.kind == "handout" and not self.style.file_suffix:
-            files["html"] = pdf.with_suffix(".html")
-            files["thumbnail"] = pdf.with_suffix(".png")
-        return files
+    kind: str  # the builder that planned it: the kind of the job's first file
+    label: str = ""  # what a message calls it beside its handout ("bilingual"), if anything
+    whole: bool = False  # it holds the whole collection (a booklet), not one handout
 
     def __str__(self) -> str:
-        kind = " bilingual" if self.kind == "bilingual" else ""
-        return f"{self.lang}/{self.handout}{kind} ({self.style.name})"
+        label = f" {self.label}" if self.label else ""
+        return f"{self.lang}/{self.handout}{label} ({self.style.name})"
+
+
+@dataclass(frozen=True)
+class Made:
+    """One file's bytes as its builder made them, before anything is written."""
+
+    data: bytes
+    pages: int | None = None
 
 
 @dataclass(frozen=True)
@@ -149,8 +144,10 @@ class Outcome:
     key: str = ""
     sha256: str = ""
     skipped: bool = False
-    #: Every file of the job, the PDF first (see Job.outputs).
+    #: Every file of the job, the planning builder's first (see Builder.makes).
     files: tuple[Written, ...] = ()
+    #: Why the job made no file although nothing failed (NotMade).
+    note: str = ""
 
 
 @dataclass
@@ -200,22 +197,129 @@ class BuildReport:
 
     @property
     def built(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.ok and not o.skipped]
+        return [o for o in self.outcomes if o.ok and not o.skipped and not o.note]
+
+    @property
+    def not_made(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.note]
 
     @property
     def unchanged(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.skipped]
 
 
-#: Part of every build key: a WeasyPrint upgrade changes the PDFs.
-WEASYPRINT_VERSION = version("weasyprint")
+class Builder:
+    """One output format, as the engine sees it. A builder is one module of handoutpress.builders and
+    one line of its registry; the engine calls nothing else of it and names no format.
+
+    A builder plans jobs of its own (`jobs`), or adds a file to another builder's jobs (`makes`: the
+    web page and the thumbnail of a handout's standard print come from the same inputs, and the
+    thumbnail from the PDF itself). The defaults below fit a builder that plans nothing."""
+
+    #: The kind of its files in the manifest, and of the jobs it plans.
+    kind = ""
+    #: What a message calls its jobs beside their handout ("bilingual"); "" for nothing.
+    label = ""
+    #: The help of its `--<kind>` option when it is made only when asked for; "" for always.
+    option = ""
+    #: For a file per language that holds the whole collection (a booklet), the file's name: no
+    #: handout may take it, completeness counts it apart, and its jobs are planned only when a
+    #: build covers the whole collection, and start first (each takes as long as many handouts).
+    collection: str | None = None
+    #: The templates whose strings its files print (what must be translated for them to be built).
+    templates: tuple[str, ...] = ()
+
+    def jobs(
+        self, plan: LanguagePlan, handout: Handout | None, styles: Sequence[StyleOptions]
+    ) -> list[Job]:
+        """The jobs it makes for one handout in one language; `handout` None: for the language as a
+        whole (a booklet). The languages and handouts asked about are those that are built."""
+        return []
+
+    def job(self, handout: str, lang: str, style: StyleOptions) -> Job:
+        """One job of this builder's (for `jobs`, and for a caller that wants its file's path)."""
+        return Job(handout, lang, style, self.kind, self.label, self.collection is not None)
+
+    def makes(self, job: Job) -> bool:
+        """Whether `job` has a file of this builder's: its own jobs, or another's it adds one to."""
+        return job.kind == self.kind
+
+    def path(self, job: Job, out_dir: Path) -> Path:
+        """Where this builder's file of `job` goes, `dist/<tag>/<name>`."""
+        raise NotImplementedError
+
+    def handouts(self, job: Job, collection: Collection) -> list[Handout]:
+        """The handouts a job it plans prints: their text and strings are in the job's key."""
+        return [collection.handout(job.handout)]
+
+    def key_parts(self, job: Job, plan: LanguagePlan, keys: JobKeys) -> tuple[object, ...]:
+        """What shapes its file besides what every key holds (see JobKeys): the tools that make it
+        (WeasyPrint and the fonts, liblouis and the table), the options only it reads."""
+        return ()
+
+    def check(self, collection: Collection) -> None:
+        """Refuse a collection it cannot build (a handout named like the booklet), before any work."""
+
+    def prepare(self, workshop: Workshop) -> None:
+        """Load what it makes files with, in a worker about to get its jobs (WeasyPrint loads while
+        the main process proves the catalogs)."""
+
+    def make(self, job: Job, workshop: Workshop, made: Mapping[str, Made]) -> Made:
+        """Its file of `job`; `made` holds the files of the job's earlier builders (in registry
+        order), which a file made from another (a thumbnail from its PDF) reads. Raises NotMade
+        when it cannot make this file in this language."""
+        raise NotImplementedError
 
 
-#: The templates of the documents a builder makes, in templates/.
-HANDOUT_TEMPLATE = "handout.html.j2"
-BOOKLET_TEMPLATE = "booklet.html.j2"
-BILINGUAL_TEMPLATE = "bilingual.html.j2"
-PAGE_TEMPLATE = "page.html.j2"
+@dataclass(frozen=True)
+class Builders:
+    """The builders of a build, in registry order."""
+
+    all: tuple[Builder, ...]
+
+    def planning(self, job: Job) -> Builder:
+        return next(b for b in self.all if b.kind == job.kind)
+
+    def of(self, job: Job) -> list[Builder]:
+        """The builders with a file in `job`, the planning one first."""
+        return [self.planning(job), *(b for b in self.all if b.kind != job.kind and b.makes(job))]
+
+    def outputs(self, job: Job, out_dir: Path) -> dict[str, Path]:
+        """Every file `job` writes, by kind, the planning builder's first."""
+        return {b.kind: b.path(job, out_dir) for b in self.of(job)}
+
+    @property
+    def templates(self) -> tuple[list[str], list[str]]:
+        """The templates of a handout's files, and those of the whole-collection files."""
+        handout = [t for b in self.all if b.collection is None for t in b.templates]
+        whole = [t for b in self.all if b.collection is not None for t in b.templates]
+        return list(dict.fromkeys(handout)), list(dict.fromkeys(whole))
+
+
+def registered() -> Builders:
+    """The builders of handoutpress.builders' registry (imported when asked for: they import this
+    engine for its interface)."""
+    from handoutpress.builders import BUILDERS
+
+    return Builders(BUILDERS)
+
+
+@dataclass
+class Workshop:
+    """What a process makes files with: the build's inputs, loaded once, and the tools of each
+    format (fonts, templates, WeasyPrint), made by the builder that needs them, once, on first use."""
+
+    project: Project
+    collection: Collection
+    clinic: Clinic
+    allow_incomplete: bool
+    plans: dict[str, LanguagePlan]
+    tools: dict[str, object] = field(default_factory=dict)
+
+    def tool(self, name: str, make: Callable[[], T]) -> T:
+        if name not in self.tools:
+            self.tools[name] = make()
+        return self.tools[name]  # type: ignore[return-value]
 
 
 def remove_partial_files(out_dir: Path) -> None:
@@ -248,11 +352,11 @@ def catalog_errors(project: Project, code: str) -> list[LintProblem]:
     return []
 
 
-def document_strings(project: Project) -> DocumentStrings:
-    """The template strings a handout's files can print, and those of a booklet (completeness)."""
+def document_strings(project: Project, builders: Builders | None = None) -> DocumentStrings:
+    """The template strings a handout's files can print, and those of a booklet (completeness):
+    those of every builder's templates, made or not in this build."""
     template = read_template(project.pot) if project.pot.exists() else []
-    handout = [HANDOUT_TEMPLATE, BILINGUAL_TEMPLATE, PAGE_TEMPLATE, STYLESHEET_TEMPLATE]
-    booklet = [BOOKLET_TEMPLATE, STYLESHEET_TEMPLATE]
+    handout, booklet = (builders or registered()).templates
     folder = display_path(project.templates_dir, project.root)
     return DocumentStrings(
         *(template_strings(template, folder, template_files(project.templates_dir, names))
@@ -265,6 +369,7 @@ def plan_languages(
     requested: Sequence[str] | None,
     allow_incomplete: bool,
     collection: Collection | None = None,
+    builders: Builders | None = None,
 ) -> list[LanguagePlan]:
     """The languages to build, with their translations and which of their handouts are complete."""
     available = [SOURCE_LANGUAGE, *catalog_languages(project.locales_dir)]
@@ -280,7 +385,7 @@ def plan_languages(
                 )
             codes.append(lang.code)
     collection = collection or load_collection(project.handouts_dir, project.root)
-    strings = document_strings(project)
+    strings = document_strings(project, builders)
     plans = []
     for code in codes:
         if code == SOURCE_LANGUAGE:
@@ -297,172 +402,6 @@ def plan_languages(
     return plans
 
 
-class HandoutBuilder:
-    """Renders jobs in this process; owns one Renderer (fonts and templates are loaded once).
-
-    Every document (single handout, booklet, bilingual handout, web page) is made the same way: the
-    handouts are translated, each becomes a HandoutPart, a template puts the parts together, and
-    `_typeset` proves the fonts against every string printed and lays the PDF out.
-
-    A long-lived caller (the live preview) passes the `renderer` of its previous builder, so fonts,
-    templates and WeasyPrint stay warm when the collection or the clinic changes."""
-
-    def __init__(
-        self,
-        project: Project,
-        collection: Collection,
-        clinic: Clinic,
-        allow_incomplete: bool = False,
-        renderer: Renderer | None = None,
-    ):
-        self.project = project
-        self.collection = collection
-        self.clinic = clinic
-        self.allow_incomplete = allow_incomplete
-        if renderer is None:
-            from handoutpress.render import Renderer  # WeasyPrint loads only where PDFs are drawn
-
-            renderer = Renderer(project.templates_dir, project.cache_dir)
-        self.renderer = renderer
-
-    def render_job(self, job: Job, plan: LanguagePlan) -> RenderedPdf:
-        if job.kind == "booklet":
-            return self.render_booklet(plan, job.style)
-        handout = self.collection.handout(job.handout)
-        if job.kind == "bilingual":
-            return self.render_bilingual(handout, plan, job.style)
-        return self.render(handout, plan, job.style)
-
-    def render(self, handout: Handout, plan: LanguagePlan, style: StyleOptions) -> RenderedPdf:
-        """One handout in one language."""
-        translator, html = self._single(handout, plan)
-        identifier = f"{handout.id}/{plan.code}/{style.name}"
-        return self._typeset(html, translator, plan, [handout], style, identifier)
-
-    def printed(self, handout: Handout, plan: LanguagePlan, style: StyleOptions) -> list[str]:
-        """Every translated string the handout's PDF prints (content, templates, page footer): what
-        a reader must be able to copy back out of it."""
-        translator, _html = self._single(handout, plan)
-        self.renderer.stylesheet(translator.lang, translator, None, style)
-        return translator.printed
-
-    def _single(self, handout: Handout, plan: LanguagePlan) -> tuple[Translator, str]:
-        translator = self.translator(plan)
-        html = self._document(HANDOUT_TEMPLATE, translator, doc=self._part(handout, translator, plan))
-        return translator, html
-
-    def render_booklet(self, plan: LanguagePlan, style: StyleOptions) -> RenderedPdf:
-        """Every handout of the collection in one language, with a cover and a table of contents."""
-        translator = self.translator(plan)
-        handouts = booklet_handouts(self.collection)
-        docs = [self._part(h, translator, plan, prefix=f"{h.id}-") for h in handouts]
-        written = max(h.written for h in handouts)
-        html = self._document(BOOKLET_TEMPLATE, translator, docs=docs, written=written)
-        identifier = f"{BOOKLET}/{plan.code}/{style.name}"
-        return self._typeset(html, translator, plan, handouts, style, identifier)
-
-    def render_bilingual(self, handout: Handout, plan: LanguagePlan, style: StyleOptions) -> RenderedPdf:
-        """One handout in one language with its English original, section by section."""
-        translator = self.translator(plan)
-        english = self.translator(SOURCE_PLAN)
-        doc = self._part(handout, translator, plan)
-        original = self._part(handout, english, SOURCE_PLAN, prefix="en-")
-        pairs = list(zip(doc.handout.sections, original.handout.sections, strict=True))
-        html = self._document(BILINGUAL_TEMPLATE, translator, doc=doc, english=original, pairs=pairs)
-        identifier = f"{handout.id}/{plan.code}/{style.name}/bilingual"
-        return self._typeset(html, translator, plan, [handout], style, identifier, english)
-
-    def render_page(self, handout: Handout, plan: LanguagePlan) -> str:
-        """One handout in one language as a web page, for screens and screen readers."""
-        translator = self.translator(plan)
-        return self._document(PAGE_TEMPLATE, translator, doc=self._part(handout, translator, plan))
-
-    def translator(self, plan: LanguagePlan) -> Translator:
-        """The Translator every document of `plan`'s language is made with (the live preview's
-        builder returns one that marks what is not yet translated)."""
-        lang = language(plan.code)
-        return Translator(lang, plan.translations, allow_incomplete=self.allow_incomplete)
-
-    def _part(
-        self, handout: Handout, translator: Translator, plan: LanguagePlan, prefix: str = ""
-    ) -> HandoutPart:
-        values = self.renderer.clinic_values(self.clinic, translator.lang)
-        translated = translate(handout, translator, values=values)
-        review = None if translator.is_source else plan.review
-        return self.renderer.part(translated, translator, review, prefix)
-
-    def _document(self, template: str, translator: Translator, **context: object) -> str:
-        producer = self.collection.library.producer
-        return self.renderer.document(template, translator, producer, self.clinic, **context)
-
-    def _typeset(
-        self,
-        html: str,
-        translator: Translator,
-        plan: LanguagePlan,
-        handouts: Sequence[Handout],
-        style: StyleOptions,
-        identifier: str,
-        english: Translator | None = None,
-    ) -> RenderedPdf:
-        """Choose the font that prints every string of the document, and the font of each other
-        language it holds text in (see `_foreign_texts`), then lay the PDF out."""
-        lang = translator.lang
-        self.renderer.stylesheet(lang, translator, None, style)  # records the footer's words
-        texts = [*translator.printed, *self._untranslated_texts(handouts, lang)]
-        font = choose_font(lang.script, texts, self.project.cache_dir, plan.characters)
-        foreign = {
-            tag: choose_font(language(tag).script, other, self.project.cache_dir)
-            for tag, other in self._foreign_texts(handouts, lang, english).items()
-        }
-        css = self.renderer.stylesheet(lang, translator, font, style, foreign)
-        return self.renderer.pdf(html, css, [font, *foreign.values()], identifier)
-
-    def _foreign_texts(
-        self, handouts: Sequence[Handout], lang: Language, english: Translator | None
-    ) -> dict[str, list[str]]:
-        """What a document in `lang` prints in other languages, by language tag: the English of
-        citations, the producer and the English titles (and of the English parts of a bilingual
-        handout), and the clinic's details in the clinic's language."""
-        source = language(SOURCE_LANGUAGE)
-        found: dict[str, list[str]] = {}
-        if lang.tag != source.tag:
-            found[source.tag] = [
-                *(s.citation for h in handouts for s in h.sources),
-                self.collection.library.producer,
-                *(f"{h.review.reviewer} {h.review.credentials}" for h in handouts),
-                *(h.title.msgid for h in handouts),
-                *(english.printed if english is not None else ()),
-            ]
-        clinic_lang = language(self.clinic.language)
-        if not self.clinic.is_empty and clinic_lang.tag != lang.tag:
-            details = [getattr(self.clinic, name) for name in FIELDS]
-            found.setdefault(clinic_lang.tag, []).extend(details)
-        return found
-
-    def _untranslated_texts(self, handouts: Sequence[Handout], lang: Language) -> list[str]:
-        """Text printed as it is: citations, the producer, the reviewers, the dates, the page
-        digits, and the safety box's marker."""
-        digits = "".join(str(n) for n in range(10))
-        return [
-            *(s.citation for h in handouts for s in h.sources),
-            self.collection.library.producer,
-            *(f"{h.review.reviewer} {h.review.credentials}" for h in handouts),
-            lang.native_name,
-            *(lang.format_date(d) for h in handouts for d in (h.written, h.review.date) if d),
-            *self.clinic.values().values(),
-            digits if lang.numbering_system == "latn" else "",
-            TEMPLATE_CHARACTERS,
-        ]
-
-
-def job_handouts(collection: Collection, job: Job) -> list[Handout]:
-    """The handouts a job prints."""
-    if job.kind == "booklet":
-        return booklet_handouts(collection)
-    return [collection.handout(job.handout)]
-
-
 def _digest(*parts: object) -> str:
     h = hashlib.sha256()
     for part in parts:
@@ -475,47 +414,60 @@ class JobKeys:
     """Build keys: a hash of everything that shapes one job's files; an unchanged key means
     unchanged files.
 
-    A key covers the handouts and their sections (their text), the catalog entries they print (their
-    own strings and the templates'), the translation's review record, the templates and styles, the
-    font files for the script (and for English and the clinic's language), the clinic profile, the
-    kind of job, the print variant, the engine's source and WeasyPrint's version. The parts that
-    many jobs share are hashed once per build, so deciding that nothing needs drawing stays quick."""
+    Every key covers the handouts the job prints and their sections (their text), the catalog
+    entries they print (their own strings and the templates'), the translation's review record, the
+    templates, the clinic profile, the producer, the job's kind and print variant and the engine's
+    source (with its builders'); then each builder of the job adds its own parts (WeasyPrint and the
+    fonts for a PDF, liblouis and the table for braille). The parts that many jobs share are hashed
+    once per build (`once`), so deciding that nothing needs drawing stays quick."""
 
     def __init__(
-        self, project: Project, collection: Collection, clinic: Clinic, template_msgids: frozenset[str]
+        self,
+        project: Project,
+        collection: Collection,
+        clinic: Clinic,
+        template_msgids: frozenset[str],
+        builders: Builders | None = None,
     ):
         self.collection = collection
+        self.clinic = clinic
         self.cache_dir = project.cache_dir
+        self.builders = builders or registered()
         self.template_msgids = sorted(template_msgids)
         templates = [
             (p.name, file_digest(p)) for p in sorted(project.templates_dir.rglob("*")) if p.is_file()
         ]
         producer = collection.library.producer
-        # Every document may print English (citations, titles) and the clinic's language in their
-        # own fonts (HandoutBuilder._foreign_texts).
-        foreign = {language(SOURCE_LANGUAGE).script, language(clinic.language).script}
-        fonts = [font_fingerprint(script, self.cache_dir) for script in sorted(foreign)]
-        self.common = _digest(engine_digest(), WEASYPRINT_VERSION, clinic, producer, templates, fonts)
+        self.common = _digest(engine_digest(), clinic, producer, templates)
         self._languages: dict[str, str] = {}
-        self._handouts: dict[tuple[str, str], str] = {}
+        self._handouts: dict[tuple[tuple[str, ...], str], str] = {}
+        self._once: dict[object, object] = {}
 
     def key(self, job: Job, plan: LanguagePlan) -> str:
-        return _digest(self.common, self._language(plan), self._printed(job, plan), job.kind, job.style)
+        parts = [b.key_parts(job, plan, self) for b in self.builders.of(job)]
+        return _digest(
+            self.common, self._language(plan), self._printed(job, plan), job.kind, job.style, parts
+        )
+
+    def once(self, name: object, compute: Callable[[], T]) -> T:
+        """A key part many jobs share (a font's fingerprint), computed once per build."""
+        if name not in self._once:
+            self._once[name] = compute()
+        return self._once[name]  # type: ignore[return-value]
 
     def _language(self, plan: LanguagePlan) -> str:
         if plan.code not in self._languages:
             templates = [(m, plan.translations.get(m)) for m in self.template_msgids]
-            script = font_fingerprint(language(plan.code).script, self.cache_dir)
             self._languages[plan.code] = _digest(
-                plan.code, plan.allow_incomplete, plan.review, script, templates
+                plan.code, plan.allow_incomplete, plan.review, templates
             )
         return self._languages[plan.code]
 
     def _printed(self, job: Job, plan: LanguagePlan) -> str:
         """The handouts a job prints, and their strings in the plan's language."""
-        name = BOOKLET if job.kind == "booklet" else job.handout
+        handouts = self.builders.planning(job).handouts(job, self.collection)
+        name = tuple(h.id for h in handouts)
         if (name, plan.code) not in self._handouts:
-            handouts = job_handouts(self.collection, job)
             msgids = sorted({t.msgid for h in handouts for t in h.texts()})
             strings = [(m, plan.translations.get(m)) for m in msgids]
             self._handouts[name, plan.code] = _digest(handouts, strings)
@@ -524,14 +476,15 @@ class JobKeys:
 
 @functools.cache
 def engine_digest() -> str:
-    """A hash of the engine's own source: a change to how PDFs are made rebuilds them all.
+    """A hash of the engine's own source and its builders': a change to how files are made
+    rebuilds them all.
 
     A version number is only bumped at release; a developer or a clinic running from a checkout
-    changes the code in between, and a stale PDF made by older code must not count as up to date."""
+    changes the code in between, and a stale file made by older code must not count as up to date."""
     package = Path(__file__).resolve().parent
     h = hashlib.sha256(__version__.encode())
-    for path in sorted(package.glob("*.py")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
 
@@ -550,9 +503,9 @@ def template_messages(project: Project) -> frozenset[str]:
     )
 
 
-# One builder per worker process: fonts, templates and catalogs are loaded once, not per PDF.
-_worker: HandoutBuilder | None = None
-_plans: dict[str, LanguagePlan] = {}
+# One workshop per worker process: fonts, templates and catalogs are loaded once, not per file.
+_workshop: Workshop | None = None
+_builders = Builders(())
 
 #: Objects allocated between two runs of the young-generation cycle collector. WeasyPrint makes
 #: hundreds of thousands of short-lived objects per PDF; at Python's default (700) the collector ran
@@ -581,17 +534,23 @@ def settle_heap() -> Callable[[], None]:
 
 
 def _init_worker(
-    project: Project, clinic: Clinic, plans: dict[str, LanguagePlan], allow_incomplete: bool
+    project: Project,
+    clinic: Clinic,
+    plans: dict[str, LanguagePlan],
+    allow_incomplete: bool,
+    builders: Builders,
 ) -> None:
-    global _worker, _plans
+    global _workshop, _builders
     collection = load_collection(project.handouts_dir, project.root)
-    _worker = HandoutBuilder(project, collection, clinic, allow_incomplete)
-    _plans = plans
+    _workshop = Workshop(project, collection, clinic, allow_incomplete, plans)
+    _builders = builders
+    for builder in builders.all:
+        builder.prepare(_workshop)
 
 
 def _init_pool_worker(*args: object) -> None:
     """A worker of the process pool: Ctrl-C is for the main process, which stops handing out jobs;
-    the worker finishes the PDF it is writing instead of dying with a traceback."""
+    the worker finishes the file it is writing instead of dying with a traceback."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _init_worker(*args)  # type: ignore[arg-type]
     settle_heap()  # for the worker's whole life: it ends with the build
@@ -602,35 +561,32 @@ def _started() -> None:
 
 
 def _run_job(job: Job, paths: dict[str, Path], key: str) -> Outcome:
-    """Render and write one job's files; any failure is returned, never raised, so the others finish.
+    """Make and write one job's files; any failure is returned, never raised, so the others finish.
 
-    Everything is rendered before the first file is written: a job that fails leaves the files of
+    Everything is made before the first file is written: a job that fails leaves the files of
     the last good build as they were."""
-    assert _worker is not None
-    pdf = paths[job.kind]
+    assert _workshop is not None
+    first = paths[job.kind]
     try:
-        plan = _plans[job.lang]
-        rendered = _worker.render_job(job, plan)
-        data = {job.kind: rendered.data}
-        if "html" in paths:
-            handout = _worker.collection.handout(job.handout)
-            data["html"] = _worker.render_page(handout, plan).encode()
-            data["thumbnail"] = thumbnail(rendered.data)
+        made: dict[str, Made] = {}
+        for builder in _builders.of(job):
+            made[builder.kind] = builder.make(job, _workshop, made)
         files = []
-        for kind, content in data.items():
-            write_atomic(paths[kind], content)
-            pages = rendered.pages if kind == job.kind else None
-            digest = hashlib.sha256(content).hexdigest()
-            files.append(Written(kind, paths[kind], len(content), digest, pages))
-        first = files[0]
-        return Outcome(job, pdf, True, rendered.pages, first.size, key=key, sha256=first.sha256,
+        for kind, file in made.items():
+            write_atomic(paths[kind], file.data)
+            digest = hashlib.sha256(file.data).hexdigest()
+            files.append(Written(kind, paths[kind], len(file.data), digest, file.pages))
+        head = files[0]
+        return Outcome(job, first, True, head.pages or 0, head.size, key=key, sha256=head.sha256,
                        files=tuple(files))  # fmt: skip
+    except NotMade as exc:  # a reason, not a failure: the summary says it
+        return Outcome(job, first, True, key=key, note=str(exc))
     except OSError as exc:  # a full disk, a folder without permission: say what to do
-        return Outcome(job, pdf, False, error=os_error_line(exc, pdf), key=key)
+        return Outcome(job, first, False, error=os_error_line(exc, first), key=key)
     except FontError as exc:  # the message names the font, the string and what to do
-        return Outcome(job, pdf, False, error=str(exc), key=key)
+        return Outcome(job, first, False, error=str(exc), key=key)
     except Exception as exc:  # reported with the job's handout and language
-        return Outcome(job, pdf, False, error=f"{type(exc).__name__}: {exc}", key=key)
+        return Outcome(job, first, False, error=f"{type(exc).__name__}: {exc}", key=key)
 
 
 def in_shard(job: Job, shard: tuple[int, int] | None) -> bool:
@@ -638,40 +594,47 @@ def in_shard(job: Job, shard: tuple[int, int] | None) -> bool:
     if shard is None:
         return True
     k, n = shard
-    name = f"{job.handout}/{job.lang}/{job.style.name}"
-    if job.kind != "handout":
-        name += f"/{job.kind}"
+    name = f"{job.handout}/{job.lang}/{job.style.name}/{job.kind}"
     digest = hashlib.sha256(name.encode()).digest()
     return int.from_bytes(digest[:8]) % n == k - 1
+
+
+def chosen(builders: Builders, optional: Iterable[str]) -> Builders:
+    """The builders a build makes files with: every one that is always made, and those asked for
+    by kind (`optional`, from their `--<kind>` options)."""
+    asked = set(optional)
+    if unknown := asked - {b.kind for b in builders.all if b.option}:
+        raise ValueError(f"no optional output named {', '.join(sorted(unknown))}")
+    return Builders(tuple(b for b in builders.all if not b.option or b.kind in asked))
 
 
 def plan_jobs(
     plans: Sequence[LanguagePlan],
     selected: Sequence[Handout],
     styles: Sequence[StyleOptions],
-    bilingual: bool,
-    booklets: bool,
+    builders: Builders,
+    whole: bool,
 ) -> list[Job]:
-    """Every job of a build in a stable order: per language, each handout in each style (and its
-    bilingual twin), then the language's booklets; a handout that is not complete in a language
-    (and so its booklet) has none, unless the plan allows incomplete ones."""
+    """Every job of a build in a stable order: per language, each handout's jobs of each builder,
+    then the language's whole-collection files (when `whole`); a handout that is not complete in
+    a language (and so its booklet) has none, unless the plan allows incomplete ones."""
     jobs = []
     for plan in plans:
         for handout in selected:
-            if not plan.builds(handout.id):
-                continue
-            for style in styles:
-                jobs.append(Job(handout.id, plan.code, style))
-                if bilingual and plan.code != SOURCE_LANGUAGE:
-                    jobs.append(Job(handout.id, plan.code, style, "bilingual"))
-        if booklets and plan.builds(BOOKLET):
-            jobs += [Job(BOOKLET, plan.code, style, "booklet") for style in styles]
+            if plan.builds(handout.id):
+                jobs += [job for b in builders.all for job in b.jobs(plan, handout, styles)]
+        for b in builders.all:
+            if whole and b.collection is not None and plan.builds(b.collection):
+                jobs += b.jobs(plan, None, styles)
     return jobs
 
 
-def waiting(plans: Sequence[LanguagePlan], selected: Sequence[Handout], booklets: bool) -> list[Waiting]:
+def waiting(
+    plans: Sequence[LanguagePlan], selected: Sequence[Handout], builders: Builders, whole: bool
+) -> list[Waiting]:
     """The handouts (and booklets) of the build that wait for their translation."""
-    names = [*(h.id for h in selected), *([BOOKLET] if booklets else [])]
+    collections = [b.collection for b in builders.all if b.collection is not None]
+    names = [*(h.id for h in selected), *(collections if whole else [])]
     return [
         Waiting(plan.code, name, plan.completeness.missing[name])
         for plan in plans
@@ -691,34 +654,40 @@ def build(
     force: bool = False,
     jobs: int = 1,
     shard: tuple[int, int] | None = None,
-    bilingual: bool = False,
+    optional: Iterable[str] = (),
     on_outcome: Callable[[Outcome], None] | None = None,
     on_plan: Callable[[int], None] | None = None,
+    builders: Builders | None = None,
 ) -> BuildReport:
-    """Build the requested PDFs, skipping those whose key and files are unchanged.
+    """Build the requested files, skipping those whose key and files are unchanged.
 
-    Booklets hold the whole collection, so they are built when no `handouts` are picked out.
-    Every job is attempted; failures are in the report. Every finished job goes into the manifest's
-    journal, so a build killed at any moment loses no finished work and the next run does only what
-    is left.
+    `builders` are the registry's unless given; `optional` names the optional ones to make (by
+    kind: `bilingual`, `braille`). Whole-collection files (booklets) are built when no `handouts`
+    are picked out. Every job is attempted; failures are in the report. Every finished job goes into
+    the manifest's journal, so a build killed at any moment loses no finished work and the next run
+    does only what is left.
     """
     started = time.perf_counter()
+    registry = builders or registered()
+    making = chosen(registry, optional)
     collection = load_collection(project.handouts_dir, project.root)
-    check_names(collection)
+    for builder in registry.all:
+        builder.check(collection)
     selected = [collection.handout(h) for h in handouts] if handouts else list(collection.handouts)
-    plans = plan_languages(project, langs, allow_incomplete, collection)
+    plans = plan_languages(project, langs, allow_incomplete, collection, registry)
     template_msgids = template_messages(project)
     manifest = Manifest.load(out_dir)
     ensure_writable(out_dir)
     remove_partial_files(out_dir)
-    report = BuildReport(waiting=waiting(plans, selected, booklets=not handouts), plans=plans)
+    whole = not handouts
+    report = BuildReport(waiting=waiting(plans, selected, registry, whole), plans=plans)
     by_code = {p.code: p for p in plans}
-    keys = JobKeys(project, collection, clinic, template_msgids)
+    keys = JobKeys(project, collection, clinic, template_msgids, making)
     todo: list[tuple[Job, dict[str, Path], str]] = []
-    for job in plan_jobs(plans, selected, styles, bilingual, booklets=not handouts):
+    for job in plan_jobs(plans, selected, styles, making, whole):
         if not in_shard(job, shard):
             continue
-        paths = job.outputs(out_dir)
+        paths = making.outputs(job, out_dir)
         key = keys.key(job, by_code[job.lang])
         if not force and (outcome := _unchanged(manifest, job, paths, key)):
             report.outcomes.append(outcome)
@@ -730,7 +699,7 @@ def build(
 
     def prove() -> None:
         """Refuse, before anything is drawn, every catalog of the build with an error, naming each
-        problem: also one whose PDFs are unchanged (a header, say, is in no build key)."""
+        problem: also one whose files are unchanged (a header, say, is in no build key)."""
         codes = [plan.code for plan in plans if plan.code != SOURCE_LANGUAGE]
         if errors := [problem for code in codes for problem in catalog_errors(project, code)]:
             raise CatalogRefused(errors)
@@ -739,24 +708,23 @@ def build(
 
     def finish(outcome: Outcome) -> None:
         report.outcomes.append(outcome)
-        if outcome.ok:
+        if outcome.ok and outcome.files:
             manifest.journal(outcome, reviews[outcome.job.lang])
         if on_outcome:
             on_outcome(outcome)
 
+    worker = (project, clinic, by_code, allow_incomplete, making)
     if jobs > 1 and len(todo) > 1:
         with ProcessPoolExecutor(
-            max_workers=jobs,
-            initializer=_init_pool_worker,
-            initargs=(project, clinic, by_code, allow_incomplete),
+            max_workers=jobs, initializer=_init_pool_worker, initargs=worker
         ) as pool:
             # Start the workers now: they load WeasyPrint (0.3 s each) while this process
             # proves the catalogs. No job is handed out before every catalog is proved.
             pool.submit(_started)
             prove()
-            # Booklets start first: each takes as long as a language's handouts together, and one
-            # started last keeps a worker busy while the others wait with nothing left to do.
-            start_order = sorted(todo, key=lambda item: item[0].kind != "booklet")
+            # Whole-collection files start first: each takes as long as a language's handouts
+            # together, and one started last keeps a worker busy while the others wait idle.
+            start_order = sorted(todo, key=lambda item: not item[0].whole)
             started_jobs = {id(item): pool.submit(_run_job, *item) for item in start_order}
             futures = [started_jobs[id(item)] for item in todo]
             try:
@@ -767,8 +735,8 @@ def build(
                 raise
     else:
         prove()
-        if todo:  # with nothing to draw, WeasyPrint is never imported
-            _init_worker(project, clinic, by_code, allow_incomplete)
+        if todo:  # with nothing to make, WeasyPrint is never imported
+            _init_worker(*worker)
             restore = settle_heap()
             try:
                 for job, paths, key in todo:
@@ -791,6 +759,6 @@ def _unchanged(manifest: Manifest, job: Job, paths: dict[str, Path], key: str) -
         if not entry or entry.get("key") != key or not manifest.intact(path):
             return None
         files.append(Written(kind, path, entry["bytes"], entry["sha256"], entry.get("pages")))
-    pdf = files[0]
-    return Outcome(job, pdf.path, True, pdf.pages or 0, pdf.size, key=key, sha256=pdf.sha256,
+    head = files[0]
+    return Outcome(job, head.path, True, head.pages or 0, head.size, key=key, sha256=head.sha256,
                    skipped=True, files=tuple(files))  # fmt: skip

@@ -23,8 +23,6 @@ from handoutpress import __version__
 from handoutpress.booklet import BOOKLET
 from handoutpress.build import (
     BuildReport,
-    HandoutBuilder,
-    Job,
     Outcome,
     Project,
     Waiting,
@@ -32,7 +30,9 @@ from handoutpress.build import (
     catalog_errors,
     document_strings,
     plan_languages,
+    registered,
 )
+from handoutpress.builders.handout import HANDOUT
 from handoutpress.catalogs import (
     CatalogError,
     MissingTool,
@@ -60,6 +60,7 @@ from handoutpress.content import (
     load_collection,
     review_age_problems,
 )
+from handoutpress.documents import HandoutBuilder
 from handoutpress.extract import extract_catalog, template_in_step
 from handoutpress.files import os_error_line, write_atomic
 from handoutpress.fonts import SCRIPT_FONTS, FontError
@@ -138,7 +139,7 @@ def cmd_build(project: Project, args: argparse.Namespace) -> None:
         force=args.force,
         jobs=args.jobs,
         shard=_shard(args.shard),
-        bilingual=args.bilingual,
+        optional=[b.kind for b in registered().all if b.option and getattr(args, b.kind)],
         on_outcome=progress.outcome,
         on_plan=progress.start,
     )
@@ -203,6 +204,7 @@ class Progress:
 
 def _summary(project: Project, report: BuildReport, out_dir: Path) -> None:
     _waiting(project, report.waiting, report.outcomes)
+    _not_made(report.not_made)
     languages = sorted({o.job.lang for o in report.outcomes if o.ok})
     for code in languages:
         if code != SOURCE_LANGUAGE:
@@ -214,6 +216,17 @@ def _summary(project: Project, report: BuildReport, out_dir: Path) -> None:
         f"{len(report.waiting)} waiting for translation, in {report.seconds:.1f} s "
         f"-> {out_dir}/ (manifest: {out_dir / MANIFEST})"
     )
+
+
+def _not_made(outcomes: Sequence[Outcome]) -> None:
+    """Per language and format: why it has no file (no braille table for its script), once, with
+    the handouts it lacks."""
+    grouped: dict[tuple[str, str], list[Outcome]] = {}
+    for outcome in outcomes:
+        grouped.setdefault((outcome.job.lang, outcome.job.label or outcome.job.kind), []).append(outcome)
+    for (_code, what), mine in grouped.items():
+        handouts = ", ".join(o.job.handout for o in mine)
+        print(f"note    {mine[0].note}: no {what} file for {handouts}")
 
 
 def _waiting(project: Project, waiting: Sequence[Waiting], outcomes: Sequence[Outcome]) -> None:
@@ -250,7 +263,7 @@ def cmd_preview(project: Project, args: argparse.Namespace) -> None:
         raise CatalogRefused(errors)  # the build's own rules: what check calls an error
     builder = HandoutBuilder(project, collection, clinic, allow_incomplete=True)
     rendered = builder.render(handout, plans[0], style)
-    target = Job(handout.id, plans[0].code, style).output(Path(args.out)).with_suffix("")
+    target = HANDOUT.path(HANDOUT.job(handout.id, plans[0].code, style), Path(args.out)).with_suffix("")
     for path in write_preview(rendered.data, target, args.dpi):
         print(f"wrote {path}")
 
@@ -700,11 +713,9 @@ def parser() -> argparse.ArgumentParser:
         help="also build handouts whose translation is not complete (to look at a draft); "
         "missing strings print in English, tagged as English",
     )
-    b.add_argument(
-        "--bilingual",
-        action="store_true",
-        help="also build each translation with its English, section by section (<id>.bilingual.pdf)",
-    )
+    for builder in registered().all:  # --bilingual, --braille: the formats made when asked for
+        if builder.option:
+            b.add_argument(f"--{builder.kind}", action="store_true", help=builder.option)
     b.set_defaults(func=cmd_build)
     # `--help` shows the default command's options too: the usage line and its -h left out.
     options = b.format_help().split("\n\n", 1)[1].splitlines()

@@ -32,8 +32,6 @@ from markupsafe import Markup
 
 from handoutpress.booklet import check_names
 from handoutpress.build import (
-    HandoutBuilder,
-    Job,
     JobKeys,
     LanguagePlan,
     Project,
@@ -42,9 +40,11 @@ from handoutpress.build import (
     remove_partial_files,
     template_messages,
 )
+from handoutpress.builders.handout import HANDOUT
 from handoutpress.catalogs import CatalogError, catalog_path, read_catalog
 from handoutpress.clinic import Clinic
 from handoutpress.content import Collection, ContentError, Handout, display_path, load_collection
+from handoutpress.documents import HandoutBuilder
 from handoutpress.files import os_error_line, write_atomic, write_if_changed
 from handoutpress.fonts import FontError
 from handoutpress.lint import CatalogRefused
@@ -311,7 +311,7 @@ class LivePreview:
     def _key(self, keys: JobKeys, inputs: Inputs, handout: Handout) -> str:
         """The build's key of the handout's job, and the fuzzy guesses it shows (a build prints
         none, so its key leaves them out)."""
-        key = keys.key(Job(handout.id, self.lang.code, inputs.style), inputs.plan)
+        key = keys.key(HANDOUT.job(handout.id, self.lang.code, inputs.style), inputs.plan)
         msgids = sorted({t.msgid for t in handout.texts()} | inputs.template_msgids)
         guesses = [(m, inputs.guesses[m]) for m in msgids if m in inputs.guesses]
         return hashlib.sha256(repr((key, guesses)).encode()).hexdigest()

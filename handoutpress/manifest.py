@@ -1,10 +1,11 @@
 """`dist/manifest.json`: every output with its kind, language, handout, variant, pages, size and hash.
 
-Kinds: `handout`, `bilingual` and `booklet` PDFs, a handout's `html` page and `thumbnail`, and the
-`site` files (index page, stylesheet, fonts). The build reads it to skip what is unchanged, and the
-index page is made from it. While a build runs, each finished job is appended to a journal beside it
-(`.manifest.journal`, one JSON line per file), so a build killed at any moment has lost no finished
-work; at the end the manifest is rewritten (atomically) and the journal removed. Rewriting the whole
+Kinds: one per builder (handoutpress.builders): `handout`, `bilingual` and `booklet` PDFs, a handout's
+`html` page, `thumbnail` and `braille` file; and the `site` files (index page, stylesheet, fonts).
+The build reads it to skip what is unchanged, and the index page is made from it. While a build
+runs, each finished job is appended to a journal beside it (`.manifest.journal`, one JSON line per
+file), so a build killed at any moment has lost no finished work; at the end the manifest is
+rewritten (atomically) and the journal removed. Rewriting the whole
 manifest after every job instead cost 5 ms a job in a full build, on a core the workers need.
 Shards of a CI matrix each write their own; `python build_pdfs.py manifest merge` joins them.
 """
@@ -61,7 +62,7 @@ class Manifest:
                 "path": name,
                 "kind": written.kind,
                 "language": written.path.parent.name,
-                "handout": None if job.kind == "booklet" else job.handout,
+                "handout": None if job.whole else job.handout,
                 "variant": job.style.name,
                 "size": job.style.size,
                 "theme": job.style.theme,

@@ -2,7 +2,8 @@
 
 It lists every handout in every language that has been built, with what a reader needs to choose:
 the language's own name, the title in that language, a picture of the first page, the review date
-and the translation's review status in that language, and each file with its pages and size. The
+and the translation's review status in that language, and each file with its pages and size: the
+PDFs, the web page and the braille file (BRF, for a braille embosser or a braille display). The
 web pages of the handouts (`dist/<lang>/<id>.html`, written by the build's jobs) share its screen
 stylesheet (`dist/site.css`) and fonts (`dist/fonts/`, the same prepared fonts as the PDFs).
 
@@ -66,6 +67,7 @@ class IndexHandout:
     thumbnail: Thumbnail | None
     pdfs: tuple[FileLink, ...]
     bilingual: tuple[FileLink, ...]
+    braille: FileLink | None
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ def write_site(
 
 def _outputs(manifest: Manifest) -> Outputs:
     found: Outputs = {}
-    for kind in ("handout", "bilingual", "booklet", "html", "thumbnail"):
+    for kind in ("handout", "bilingual", "booklet", "html", "thumbnail", "braille"):
         for entry in manifest.outputs(kind):
             found.setdefault((entry["language"], kind, entry["handout"]), []).append(entry)
     return found
@@ -173,6 +175,7 @@ def _language(
             continue
         translated = translate(handout, translator, values=Clinic().values())
         page, picture = one("html", handout.id), one("thumbnail", handout.id)
+        braille = links("braille", handout.id)
         handouts.append(
             IndexHandout(
                 doc=templates.part(translated, translator, review),
@@ -180,6 +183,7 @@ def _language(
                 thumbnail=_thumbnail(out_dir, picture) if picture else None,
                 pdfs=pdfs,
                 bilingual=links("bilingual", handout.id),
+                braille=braille[0] if braille else None,
             )
         )
     return IndexLanguage(lang, translator, review, links("booklet", None), tuple(handouts))

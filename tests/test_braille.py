@@ -21,10 +21,11 @@ from pypinyin import Style, pinyin
 
 from handoutpress import braille
 from handoutpress.braille import TABLES, NoBraille, write_brf
-from handoutpress.build import HandoutBuilder, Project, plan_languages
+from handoutpress.build import Project, plan_languages
 from handoutpress.catalogs import catalog_languages
 from handoutpress.clinic import BrailleOptions, Clinic, load_clinic
 from handoutpress.content import ContentError, load_collection
+from handoutpress.documents import HandoutBuilder
 from handoutpress.styles import StyleOptions
 
 from .conftest import REPO

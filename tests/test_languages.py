@@ -11,11 +11,12 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 
-from handoutpress.build import HandoutBuilder, Project, plan_languages
+from handoutpress.build import Project, plan_languages
 from handoutpress.catalogs import catalog_languages
 from handoutpress.cli import main
 from handoutpress.clinic import Clinic
 from handoutpress.content import load_collection
+from handoutpress.documents import HandoutBuilder
 from handoutpress.locales import language
 from handoutpress.styles import StyleOptions
 

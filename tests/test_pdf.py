@@ -91,9 +91,10 @@ def test_a_failed_build_keeps_the_good_pdf(mini, monkeypatch) -> None:
 def test_translations_are_text_not_markup(mini_es, capsys) -> None:
     """The catalog rules refuse markup in a translation, naming its line; below them, were such a
     translation to get through, the renderer prints it as text."""
-    from handoutpress.build import HandoutBuilder, plan_languages
+    from handoutpress.build import plan_languages
     from handoutpress.clinic import Clinic
     from handoutpress.content import load_collection
+    from handoutpress.documents import HandoutBuilder
     from handoutpress.styles import StyleOptions
 
     po = mini_es.locales_dir / "es/LC_MESSAGES/handouts.po"

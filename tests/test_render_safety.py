@@ -16,9 +16,10 @@ import weasyprint
 from babel.messages.pofile import read_po
 from weasyprint.urls import URLFetcher
 
-from handoutpress.build import HANDOUT_TEMPLATE, template_messages
+from handoutpress.build import template_messages
 from handoutpress.clinic import Clinic
 from handoutpress.content import load_collection
+from handoutpress.documents import HANDOUT_TEMPLATE
 from handoutpress.fonts import choose_font
 from handoutpress.locales import language
 from handoutpress.render import ProjectFetcher, Renderer
