@@ -228,6 +228,11 @@ def _inside_frame(path: Path, number: str) -> bool:
 
 HEADINGS = {f"H{n}" for n in range(1, 7)}
 INLINE = {"Span", "NonStruct", "Strong", "Em", "Link", "Lbl", "LBody"}
+# Points between the tops of characters on one line. Two fonts on one baseline have different
+# tops: in Hindi, Atkinson's "555-0100" stands 4.4 pt higher than Mukta's "फ़ोन:" at 18 pt, and
+# pdfplumber's default of 3 splits the line in two, the clinic's phone number then counting as
+# a word alone. Lines of the standard size are about 27 pt apart, so 6 joins no two real lines.
+SAME_LINE = 6
 
 
 @dataclass
@@ -256,7 +261,7 @@ def lines_by_page(path: Path, cjk: bool) -> list[list[Line]]:
         with pdfplumber.open(path) as plumber:
             for index, page in enumerate(plumber.pages):
                 found = []
-                for line in page.extract_text_lines(return_chars=True):
+                for line in page.extract_text_lines(return_chars=True, y_tolerance=SAME_LINE):
                     chars = [c for c in line["chars"] if c.get("mcid") is not None]
                     chars = [c for c in chars if c["text"].strip()]
                     if not chars:
