@@ -229,10 +229,11 @@ def _inside_frame(path: Path, number: str) -> bool:
 HEADINGS = {f"H{n}" for n in range(1, 7)}
 INLINE = {"Span", "NonStruct", "Strong", "Em", "Link", "Lbl", "LBody"}
 # Points between the tops of characters on one line. Two fonts on one baseline have different
-# tops: in Hindi, Atkinson's "555-0100" stands 4.4 pt higher than Mukta's "फ़ोन:" at 18 pt, and
-# pdfplumber's default of 3 splits the line in two, the clinic's phone number then counting as
-# a word alone. Lines of the standard size are about 27 pt apart, so 6 joins no two real lines.
-SAME_LINE = 6
+# tops: at 18 pt, Atkinson's "555-0100" stands 4.4 pt higher than Mukta's "फ़ोन:" in Hindi and
+# 6.2 pt higher than Amiri's Arabic, and pdfplumber's default of 3 splits the line in two, the
+# clinic's phone number then counting as a word alone. Lines of the standard size are about 27 pt
+# apart, so 10 joins no two real lines.
+SAME_LINE = 10
 
 
 @dataclass
