@@ -20,9 +20,8 @@ GOOD_HTML = (
 
 
 @pytest.fixture
-def good_pdf(mini) -> Path:
-    assert main(["--root", str(mini.root), "build", "--out", str(mini.root / "dist")]) == 0
-    return mini.root / "dist/en/sample.pdf"
+def good_pdf(built_es) -> Path:
+    return built_es.root / "dist/en/sample.pdf"
 
 
 def weasy(tmp_path: Path, extra: str = "", css: str = "", html: str = GOOD_HTML) -> Path:

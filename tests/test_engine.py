@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pikepdf
 from fontTools.ttLib.tables import _h_e_a_d
@@ -23,13 +22,9 @@ from .conftest import (
     MINI_SPANISH,
     REPO,
     add_language,
+    build,
     translate_catalog,
 )
-
-
-def build(project, *args: str, out: Path | None = None) -> int:
-    out = out or project.root / "dist"
-    return main(["--root", str(project.root), "build", "--out", str(out), "--jobs", "1", *args])
 
 
 def add_second_handout(project) -> None:
@@ -215,7 +210,7 @@ def test_a_build_in_this_process_leaves_the_cycle_collector_as_it_was(mini_es) -
     import gc
 
     before = gc.get_threshold()
-    assert build(mini_es, "--jobs", "1", "--force") == 0
+    assert build(mini_es, "--force") == 0
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
 

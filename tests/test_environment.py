@@ -18,7 +18,7 @@ import pytest
 from handoutpress.cli import main
 from handoutpress.fonts import SCRIPT_FONTS, FontSource
 
-from .conftest import REPO
+from .conftest import REPO, snapshot
 
 LANGUAGE_CASES = {
     "build an unknown code": (
@@ -53,16 +53,11 @@ FOLDER_LINE = (
 )
 
 
-def snapshot(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-
-
 @pytest.fixture
-def built(mini_es):
+def built(built_es):
     """The mini project with its PDFs built, and what dist/ held afterwards."""
-    out = mini_es.root / "dist"
-    assert main(["--root", str(mini_es.root), "build", "--jobs", "1", "--out", str(out)]) == 0
-    return mini_es, out, snapshot(out)
+    out = built_es.root / "dist"
+    return built_es, out, snapshot(out)
 
 
 def run(project, *args: str) -> int:
