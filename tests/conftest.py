@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import shutil
@@ -243,10 +244,16 @@ def make_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def shipped_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every shipped handout in every shipped language (standard print), built once per test run."""
+def shipped_pdfs(make_pdfs: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every shipped handout in every shipped language in the standard print: the files of
+    `make pdfs` without a variant in their name (`<id>.pdf`, `booklet.pdf`; a plain build makes the
+    same), linked into a folder of their own."""
     out = tmp_path_factory.mktemp("shipped") / "dist"
-    assert main(["--root", str(REPO), "build", "--out", str(out)]) == 0
+    for pdf in make_pdfs.rglob("*.pdf"):
+        if "." not in pdf.name.removesuffix(".pdf"):
+            target = out / pdf.relative_to(make_pdfs)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(pdf, target)
     return out
 
 

@@ -8,9 +8,9 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 
 import pikepdf
+import pytest
 from fontTools.ttLib.tables import _h_e_a_d
 
 from handoutpress.build import Project
@@ -116,8 +116,7 @@ def test_shards_split_the_jobs_and_manifests_merge(mini_es, tmp_path) -> None:
     pdfs = [e["path"] for e in data["outputs"] if e["path"].endswith(".pdf")]
     assert sorted(pdfs) == sorted(every)
     assert not (merged / "index.html").exists()  # a shard sees part of the outputs
-    assert main(["--root", str(mini_es.root), "index", "--out", str(merged)]) == 0
-    assert (merged / "index.html").exists()
+    # The index after the merge: test_promises.test_a_sharded_build_merged_and_indexed_lists_every_output
 
 
 def test_parallel_build_matches_serial(mini_es, tmp_path) -> None:
@@ -136,14 +135,16 @@ def test_killed_build_leaves_no_partial_pdf_and_resumes(mini_es) -> None:
         (mini_es.root / f"handouts/copy{n}.yaml").write_text(text)
     command = [sys.executable, str(REPO / "build_pdfs.py"), "--root", str(mini_es.root), "--jobs", "1",
                "--lang", "en", "--out", str(mini_es.root / "dist")]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # each "built" line as it happens, whatever the shell
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+    )
     assert process.stdout is not None
     for line in process.stdout:  # kill as soon as the first PDF is finished
         if line.startswith("built"):
             os.kill(process.pid, signal.SIGKILL)
             break
     process.wait()
-    time.sleep(0.1)
     finished = {pdf: pdf.read_bytes() for pdf in sorted((mini_es.root / "dist/en").glob("*.pdf"))}
     assert 1 <= len(finished) < 8  # 7 handouts and the booklet
     for pdf in finished:
@@ -163,17 +164,23 @@ def test_killed_build_leaves_no_partial_pdf_and_resumes(mini_es) -> None:
     assert sum(e["kind"] in ("handout", "booklet") for e in manifest(mini_es).values()) == 8
 
 
-def test_outputs_are_readable_by_a_web_server(mini) -> None:
-    """Files get the permissions `open()` would give them (mkstemp alone gives 0600)."""
+@pytest.mark.parametrize(("umask", "mode"), [("022", 0o644), ("027", 0o640)])
+def test_outputs_are_readable_by_a_web_server(mini, umask, mode) -> None:
+    """Files get the permissions `open()` would give them under the user's umask: 0644 under the
+    usual 022, so a web server can serve dist/ (mkstemp alone gives 0600)."""
     import stat
 
-    from handoutpress.files import FILE_MODE
-
-    assert build(mini) == 0
-    files = [p for p in (mini.root / "dist").rglob("*") if p.is_file()]
+    out = mini.root / "dist"
+    command = [sys.executable, str(REPO / "build_pdfs.py"), "--root", str(mini.root), "--jobs", "1",
+               "--out", str(out)]  # fmt: skip
+    subprocess.run(
+        ["sh", "-c", f'umask {umask} && exec "$@"', "sh", *command], check=True, capture_output=True
+    )
+    files = [p for p in out.rglob("*") if p.is_file()]
     assert {p.name for p in files} >= {"sample.pdf", "sample.html", "index.html", "site.css"}
-    for path in files:
-        assert stat.S_IMODE(path.stat().st_mode) == FILE_MODE, path
+    assert {p.relative_to(out).as_posix(): oct(stat.S_IMODE(p.stat().st_mode)) for p in files} == {
+        p.relative_to(out).as_posix(): oct(mode) for p in files
+    }
 
 
 def test_the_site_removes_the_files_it_no_longer_links_and_nothing_else(mini) -> None:

@@ -380,10 +380,11 @@ def test_a_sharded_build_merged_and_indexed_lists_every_output(built_es, tmp_pat
         (built_es.handouts_dir / "sample.yaml").read_text().replace("Sample handout", "Other handout")
     )
     shards = []
-    for k in (1, 2, 3):
+    for k in (1, 2):
         out = tmp_path / f"shard{k}"
-        assert build(built_es, "--shard", f"{k}/3", "--allow-incomplete", out=out) == 0
+        assert build(built_es, "--shard", f"{k}/2", "--allow-incomplete", out=out) == 0
         shards.append(out)
+    assert all(pdfs_under(out) for out in shards)  # each machine does a part of the work
     dist = tmp_path / "dist"  # each machine's files, downloaded into one folder
     for out in shards:
         shutil.copytree(out, dist, dirs_exist_ok=True, ignore=shutil.ignore_patterns("manifest.json"))
