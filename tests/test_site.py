@@ -184,14 +184,6 @@ def test_web_page_is_the_handout_in_its_language(site, page) -> None:
     assert "hp-atkinson-hyperlegible" in loaded
 
 
-def test_index_screenshot(site, page, tmp_path) -> None:
-    """A picture of the index for a person to look at (kept with pytest's temporary files)."""
-    page.goto((site / "index.html").as_uri())
-    shot = tmp_path / "index.png"
-    page.screenshot(path=str(shot), full_page=True)
-    assert shot.stat().st_size > 10_000
-
-
 def _rendered(browser, scheme: str = "light"):
     return browser.new_context(viewport={"width": 1024, "height": 800}, color_scheme=scheme)
 
