@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -158,3 +159,14 @@ def test_the_check_command_reports_what_the_pdf_ua_validator_finds(good_pdf, tmp
     assert "PDF/UA-1 as page-validation 0.11.0 judges it: 1 of 1 PDFs fail" in captured.out
     assert main(["check", "--pdfs", str(good_pdf.parent), "--jobs", "1"]) == 0
     assert "judges it: 0 of 2 PDFs fail" in capsys.readouterr().out  # the handout and its booklet
+
+
+def test_an_extra_large_pdf_is_held_to_24_pt(good_pdf, tmp_path, capsys) -> None:
+    """README: `--size extra-large` prints at 24 pt. A PDF named as the extra-large print but
+    printed at 18 pt (the standard print, copied) fails the audit; the same file under its own
+    name passes."""
+    shutil.copy(good_pdf, tmp_path / "sample.extra-large.pdf")
+    assert main(["check", "--pdfs", str(tmp_path), "--jobs", "1"]) == 1
+    assert "text at 18.0 pt" in capsys.readouterr().err
+    (tmp_path / "sample.extra-large.pdf").rename(tmp_path / "sample.pdf")
+    assert main(["check", "--pdfs", str(tmp_path), "--jobs", "1"]) == 0

@@ -195,6 +195,16 @@ def test_the_index_links_every_pdf_and_is_plain_html(variants) -> None:
     assert linked == pdfs_under(variants)
     pages = {p.relative_to(variants).as_posix() for p in variants.rglob("*.html")} - {"index.html"}
     assert pages <= set(index.targets)
+    # Each PDF's link is followed by its facts: "(PDF. Pages: 3. Size: 12 kB.)", in its language.
+    facts = re.findall(
+        r'href="([^"]+\.pdf)".*?</a>\s*<span class="facts">\([^)]*?(\d+)',
+        (variants / "index.html").read_text(encoding="utf-8"),
+        re.DOTALL,
+    )
+    assert {unquote(path) for path, _ in facts} == linked
+    for path, count in facts:
+        with pikepdf.open(variants / unquote(path)) as pdf:
+            assert int(count) == len(pdf.pages), path
 
 
 # --- Choosing what to build -----------------------------------------------------------------------
@@ -475,28 +485,36 @@ def collection_of(source: Path, target: Path) -> Path:
     return target
 
 
-def test_a_changed_font_redraws_the_pdfs_that_use_it(built_es, tmp_path, monkeypatch, capsys) -> None:
-    """A font the Latin script prints with, installed as a system file: a new version of the file
-    redraws every PDF (all of them print Latin), with the new font in it."""
-    family = fonts.ATKINSON.family
+@pytest.mark.parametrize(("script", "code"), [("Latn", "es"), ("Arab", "ar")])
+def test_a_changed_font_redraws_the_pdfs_that_use_it(
+    built_es, tmp_path, monkeypatch, capsys, script, code
+) -> None:
+    """A font of one script, installed as a system file: a new version of the file redraws the PDFs
+    that print that script (every one for Latin, which English prints too; the Arabic ones for
+    Arabic), with the new font in them, and nothing else."""
+    add_language(built_es, "ar", MINI_ARABIC)
+    assert build(built_es) == 0
+    first, *others = fonts.SCRIPT_FONTS[script]
     files = {
-        w: collection_of(Path(fonts.fontpkg.path(family, w)), tmp_path / f"{w}.ttc") for w in (400, 700)
+        w: collection_of(Path(fonts.fontpkg.path(first.family, w)), tmp_path / f"{w}.ttc")
+        for w in (400, 700)
     }
-    source = fonts.FontSource(family, "fonts-test", tuple((w, str(p)) for w, p in files.items()))
-    monkeypatch.setitem(fonts.SCRIPT_FONTS, "Latn", (source, *fonts.SCRIPT_FONTS["Latn"][1:]))
-    capsys.readouterr()
+    source = fonts.FontSource(first.family, "fonts-test", tuple((w, str(p)) for w, p in files.items()))
+    monkeypatch.setitem(fonts.SCRIPT_FONTS, script, (source, *others))
     assert build(built_es) == 0  # from the package to the system file: a new file
     capsys.readouterr()
     assert build(built_es) == 0
-    assert "0 built, 4 unchanged" in built_line(capsys.readouterr().out)
+    assert "0 built, 6 unchanged" in built_line(capsys.readouterr().out)
     font = TTFont(files[400], fontNumber=0)
     font["head"].fontRevision = 9.5  # a new version of the regular font
     collection = TTCollection()
     collection.fonts = [font]
     collection.save(files[400])
     assert build(built_es) == 0
-    assert "4 built, 0 unchanged" in built_line(capsys.readouterr().out)
-    assert 9.5 in embedded_revisions(built_es.root / "dist/es/sample.pdf")
+    redrawn = "6 built, 0 unchanged" if script == "Latn" else "2 built, 4 unchanged"
+    out = capsys.readouterr().out
+    assert redrawn in built_line(out), out
+    assert 9.5 in embedded_revisions(built_es.root / f"dist/{code}/sample.pdf")
 
 
 def embedded_revisions(path: Path) -> set[float]:

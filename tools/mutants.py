@@ -233,7 +233,7 @@ MUTANTS = [
         "handoutpress/locales.py",
         'return self.code.replace("_", "-")',
         "return self.code",
-        (PROMISES, "tests/test_documents.py", "tests/test_pdf.py"),
+        (PROMISES, "tests/test_commands_as_typed.py", "tests/test_engine.py"),
         "dist/zh_Hans/ and /Lang zh_Hans: not a BCP 47 tag a screen reader knows",
     ),
     Mutant(
