@@ -58,6 +58,9 @@ def test_small_text_fails(tmp_path) -> None:
 def test_low_contrast_fails(tmp_path) -> None:
     path = weasy(tmp_path, extra='<p style="color: #777">Grey text.</p>')
     assert any(m.startswith("contrast 4.48:1") for m in messages(path))
+    # Enough for WCAG AA (4.5:1), not for the 7:1 (AAA) the guidelines ask of large print.
+    middle = weasy(tmp_path, extra='<p style="color: #666">Grey text.</p>')
+    assert any(m.startswith("contrast 5.74:1 under 7:1") for m in messages(middle))
     dark = weasy(tmp_path, css="@page { size: letter; background: #000 } body { color: #333 }")
     assert any(m.startswith("contrast") for m in messages(dark))
 
