@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
 import subprocess
 import sys
 
-import pikepdf
 import pytest
 from fontTools.ttLib.tables import _h_e_a_d
 
@@ -127,41 +124,6 @@ def test_parallel_build_matches_serial(mini_es, tmp_path) -> None:
     for pdf in (tmp_path / "serial").rglob("*.pdf"):
         twin = tmp_path / "parallel" / pdf.relative_to(tmp_path / "serial")
         assert twin.read_bytes() == pdf.read_bytes()
-
-
-def test_killed_build_leaves_no_partial_pdf_and_resumes(mini_es) -> None:
-    for n in range(6):
-        text = (mini_es.root / "handouts/sample.yaml").read_text()
-        (mini_es.root / f"handouts/copy{n}.yaml").write_text(text)
-    command = [sys.executable, str(REPO / "build_pdfs.py"), "--root", str(mini_es.root), "--jobs", "1",
-               "--lang", "en", "--out", str(mini_es.root / "dist")]  # fmt: skip
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # each "built" line as it happens, whatever the shell
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
-    )
-    assert process.stdout is not None
-    for line in process.stdout:  # kill as soon as the first PDF is finished
-        if line.startswith("built"):
-            os.kill(process.pid, signal.SIGKILL)
-            break
-    process.wait()
-    finished = {pdf: pdf.read_bytes() for pdf in sorted((mini_es.root / "dist/en").glob("*.pdf"))}
-    assert 1 <= len(finished) < 8  # 7 handouts and the booklet
-    for pdf in finished:
-        pikepdf.open(pdf).close()  # every file with a PDF name is a whole PDF
-    # What the killed build finished is in the manifest's journal (each line written before the
-    # job is reported), not yet in manifest.json, which a build writes once, at its end.
-    assert not (mini_es.root / "dist/manifest.json").exists()
-    entries = Manifest.load(mini_es.root / "dist").entries.values()
-    done = [e for e in entries if e["kind"] in ("handout", "booklet")]
-    assert 1 <= len(done) <= len(finished)
-    result = subprocess.run(command, capture_output=True, text=True, check=True)
-    assert f"{8 - len(done)} built, {len(done)} unchanged, 0 failed" in result.stdout
-    assert len(list((mini_es.root / "dist/en").glob("*.pdf"))) == 8
-    assert {pdf: pdf.read_bytes() for pdf in finished} == finished
-    assert not list((mini_es.root / "dist").rglob("*.part"))
-    assert not (mini_es.root / "dist/.manifest.journal").exists()
-    assert sum(e["kind"] in ("handout", "booklet") for e in manifest(mini_es).values()) == 8
 
 
 @pytest.mark.parametrize(("umask", "mode"), [("022", 0o644), ("027", 0o640)])
