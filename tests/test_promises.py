@@ -546,3 +546,21 @@ def test_the_cache_goes_where_handouts_cache_says_and_nothing_else_is_written(
     copy = copy_project(project, tmp_path / "copy")
     assert build(copy, out=tmp_path / "out2") == 0
     assert any((copy.root / ".cache").rglob("*.mo"))  # without it: .cache/ in the project
+
+
+# --- The table of promises ----------------------------------------------------------------------
+
+
+def test_the_promise_table_names_only_tests_that_exist() -> None:
+    """tests/README.md maps each promise to its tests: every `module::name` there is a test of that
+    module (`module::*` is the whole module), so a renamed or removed test shows here."""
+    table = (REPO / "tests/README.md").read_text(encoding="utf-8").split("## Every promise", 1)[1]
+    named = re.findall(r"\b([a-z_]+)::(\*|test_[a-z0-9_]+)", table)
+    assert len(named) > 80
+    missing = []
+    for module, test in named:
+        path = REPO / "tests" / f"test_{module}.py"
+        source = path.read_text(encoding="utf-8") if path.is_file() else ""
+        if not source or (test != "*" and f"def {test}(" not in source):
+            missing.append(f"{module}::{test}")
+    assert missing == []
