@@ -35,7 +35,7 @@ def test_spanish_pdf_is_tagged_titled_and_speaks_spanish(mini_es) -> None:
     assert "First part" not in words
 
 
-def test_english_is_always_built_and_headings_are_bookmarked(mini) -> None:
+def test_english_alone_is_built_with_its_headings_bookmarked(mini) -> None:
     assert build(mini) == 0
     with pikepdf.open(mini.root / "dist/en/sample.pdf") as pdf:
         assert str(pdf.Root.Lang) == "en"
