@@ -60,6 +60,10 @@ from handoutpress.styles import StyleOptions
 T = TypeVar("T")
 
 
+#: The environment variable that moves every project's build cache elsewhere (Project.cache_dir).
+CACHE_VARIABLE = "HANDOUTS_CACHE"
+
+
 @dataclass(frozen=True)
 class Project:
     """Where a collection's content, catalogs, templates, cache and outputs live."""
@@ -80,7 +84,13 @@ class Project:
 
     @property
     def cache_dir(self) -> Path:
-        return self.root / ".cache"
+        """`.cache` in the project; with HANDOUTS_CACHE set, a folder of this project's own in that
+        one instead, so that a read-only checkout (a packaged copy, a CI mirror) still builds."""
+        shared = os.environ.get(CACHE_VARIABLE)
+        if not shared:
+            return self.root / ".cache"
+        where = hashlib.sha256(str(self.root.resolve()).encode()).hexdigest()[:16]
+        return Path(shared) / f"{self.root.resolve().name}-{where}"
 
     @property
     def pot(self) -> Path:

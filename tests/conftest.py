@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import shutil
@@ -14,7 +15,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
-from handoutpress.build import Project
+from handoutpress.build import CACHE_VARIABLE, Project
 from handoutpress.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -58,6 +59,56 @@ MINI_CHINESE = {
     "Shared part": "共享部分",
     "A shared paragraph.": "共享的段落。",
 }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every build cache of the run in pytest's tmp (HANDOUTS_CACHE, a folder per project), the
+    commands the tests start included: the checkout's .cache is neither read nor written, so no
+    result depends on what an earlier `make pdfs` left there, and the suite runs from a read-only
+    checkout."""
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_VARIABLE, str(folder))
+        yield folder
+
+
+def build(project: Project, *args: str, out: Path | None = None, jobs: int = 1) -> int:
+    """`build_pdfs.py build` of a project into its dist/ (or `out`): one job at a time unless
+    asked, so that the build runs in this process (where a test's monkeypatch reaches it) whatever
+    the number of cores."""
+    out = out or project.root / "dist"
+    return main(["--root", str(project.root), "build", "--out", str(out), "--jobs", str(jobs), *args])
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    """Every file under a folder, by relative path, with its bytes (to compare before and after)."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def copy_project(source: Project, root: Path) -> Project:
+    """A copy of a project at `root`, its outputs and its build cache too (a warm start)."""
+    shutil.copytree(source.root, root)
+    copy = Project(root)
+    if source.cache_dir.is_dir() and not copy.cache_dir.exists():
+        shutil.copytree(source.cache_dir, copy.cache_dir)
+    return copy
+
+
+def retranslate(project: Project, code: str, msgid: str, text: str, fuzzy: bool = False) -> None:
+    """Change one entry of a language's catalog as a translator's editor would."""
+    po = project.locales_dir / code / "LC_MESSAGES/handouts.po"
+    with po.open("rb") as fh:
+        catalog: Catalog = read_po(fh)
+    message = catalog[msgid]
+    assert message is not None, msgid
+    message.string = text
+    if fuzzy:
+        message.flags.add("fuzzy")
+    else:
+        message.flags.discard("fuzzy")
+    with po.open("wb") as fh:
+        write_po(fh, catalog)
 
 
 def make_mini(root: Path) -> Project:
@@ -155,6 +206,22 @@ def mini_es(mini: Project) -> Project:
     return mini
 
 
+@pytest.fixture(scope="session")
+def built_es_template(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The mini project with a complete Spanish catalog, built once per run (never changed:
+    `built_es` hands each test a copy)."""
+    project = make_mini(tmp_path_factory.mktemp("built-es") / "mini")
+    add_language(project, "es", MINI_SPANISH)
+    assert build(project) == 0
+    return project
+
+
+@pytest.fixture
+def built_es(built_es_template: Project, tmp_path: Path) -> Project:
+    """A test's own copy of the built Spanish mini project: dist/ and its build cache included."""
+    return copy_project(built_es_template, tmp_path / "mini")
+
+
 def makefile_variants() -> list[str]:
     """The options `make pdfs` passes to the build (VARIANTS in the Makefile), read from the Makefile
     itself, so the tests build what a user's `make pdfs` builds."""
@@ -177,10 +244,16 @@ def make_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def shipped_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every shipped handout in every shipped language (standard print), built once per test run."""
+def shipped_pdfs(make_pdfs: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every shipped handout in every shipped language in the standard print: the files of
+    `make pdfs` without a variant in their name (`<id>.pdf`, `booklet.pdf`; a plain build makes the
+    same), linked into a folder of their own."""
     out = tmp_path_factory.mktemp("shipped") / "dist"
-    assert main(["--root", str(REPO), "build", "--out", str(out)]) == 0
+    for pdf in make_pdfs.rglob("*.pdf"):
+        if "." not in pdf.name.removesuffix(".pdf"):
+            target = out / pdf.relative_to(make_pdfs)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(pdf, target)
     return out
 
 

@@ -126,7 +126,12 @@ def test_a_new_check_joins_one_list_and_every_command_applies_it(mini_es, monkey
         at(text, 'msgstr "Primer punto"') + ": the word 'punto' in translation of 'First item'",
         at(text, 'msgstr "Segundo punto"') + ": the word 'punto' in translation of 'Second item'",
     ]
-    for command in (["check"], ["build", "--jobs", "1"], ["preview", "sample", "--lang", "es"]):
+    out = ["--out", str(mini_es.root / "out")]  # never the working folder (a read-only checkout)
+    for command in (
+        ["check"],
+        ["build", "--jobs", "1", *out],
+        ["preview", "sample", "--lang", "es", *out],
+    ):
         capsys.readouterr()
         assert run(mini_es, *command) == 1, command
         assert capsys.readouterr().err.splitlines() == lines, command

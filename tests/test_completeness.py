@@ -15,7 +15,7 @@ from handoutpress.build import Project
 from handoutpress.cli import main
 from handoutpress.content import load_collection
 
-from .conftest import MINI_SPANISH, add_language
+from .conftest import MINI_SPANISH, add_language, build
 
 SECOND = """\
 kind: coping
@@ -45,12 +45,6 @@ def two(mini) -> Project:
     for msgid in SECOND_OWN:
         set_translation(mini, msgid, "")
     return mini
-
-
-def build(project: Project, *args: str) -> int:
-    return main(
-        ["--root", str(project.root), "build", "--jobs", "1", "--out", str(project.root / "dist"), *args]
-    )
 
 
 def set_translation(project: Project, msgid: str, text: str, fuzzy: bool = False) -> None:

@@ -8,15 +8,9 @@ import pdfplumber
 import pikepdf
 
 from handoutpress.checks import Expectations, check_pdf
-from handoutpress.cli import main
 
-from .conftest import MINI_ARABIC, add_language
+from .conftest import MINI_ARABIC, add_language, build
 from .pdfinfo import fonts_of, struct_types, text, text_by_language
-
-
-def build(project, *args: str) -> int:
-    out = str(project.root / "dist")
-    return main(["--root", str(project.root), "build", "--out", out, "--jobs", "1", *args])
 
 
 def add_long_overview(project) -> None:

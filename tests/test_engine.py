@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
-from pathlib import Path
 
-import pikepdf
+import pytest
 from fontTools.ttLib.tables import _h_e_a_d
 
 from handoutpress.build import Project
@@ -23,13 +19,9 @@ from .conftest import (
     MINI_SPANISH,
     REPO,
     add_language,
+    build,
     translate_catalog,
 )
-
-
-def build(project, *args: str, out: Path | None = None) -> int:
-    out = out or project.root / "dist"
-    return main(["--root", str(project.root), "build", "--out", str(out), "--jobs", "1", *args])
 
 
 def add_second_handout(project) -> None:
@@ -121,8 +113,7 @@ def test_shards_split_the_jobs_and_manifests_merge(mini_es, tmp_path) -> None:
     pdfs = [e["path"] for e in data["outputs"] if e["path"].endswith(".pdf")]
     assert sorted(pdfs) == sorted(every)
     assert not (merged / "index.html").exists()  # a shard sees part of the outputs
-    assert main(["--root", str(mini_es.root), "index", "--out", str(merged)]) == 0
-    assert (merged / "index.html").exists()
+    # The index after the merge: test_promises.test_a_sharded_build_merged_and_indexed_lists_every_output
 
 
 def test_parallel_build_matches_serial(mini_es, tmp_path) -> None:
@@ -135,50 +126,23 @@ def test_parallel_build_matches_serial(mini_es, tmp_path) -> None:
         assert twin.read_bytes() == pdf.read_bytes()
 
 
-def test_killed_build_leaves_no_partial_pdf_and_resumes(mini_es) -> None:
-    for n in range(6):
-        text = (mini_es.root / "handouts/sample.yaml").read_text()
-        (mini_es.root / f"handouts/copy{n}.yaml").write_text(text)
-    command = [sys.executable, str(REPO / "build_pdfs.py"), "--root", str(mini_es.root), "--jobs", "1",
-               "--lang", "en", "--out", str(mini_es.root / "dist")]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    assert process.stdout is not None
-    for line in process.stdout:  # kill as soon as the first PDF is finished
-        if line.startswith("built"):
-            os.kill(process.pid, signal.SIGKILL)
-            break
-    process.wait()
-    time.sleep(0.1)
-    finished = {pdf: pdf.read_bytes() for pdf in sorted((mini_es.root / "dist/en").glob("*.pdf"))}
-    assert 1 <= len(finished) < 8  # 7 handouts and the booklet
-    for pdf in finished:
-        pikepdf.open(pdf).close()  # every file with a PDF name is a whole PDF
-    # What the killed build finished is in the manifest's journal (each line written before the
-    # job is reported), not yet in manifest.json, which a build writes once, at its end.
-    assert not (mini_es.root / "dist/manifest.json").exists()
-    entries = Manifest.load(mini_es.root / "dist").entries.values()
-    done = [e for e in entries if e["kind"] in ("handout", "booklet")]
-    assert 1 <= len(done) <= len(finished)
-    result = subprocess.run(command, capture_output=True, text=True, check=True)
-    assert f"{8 - len(done)} built, {len(done)} unchanged, 0 failed" in result.stdout
-    assert len(list((mini_es.root / "dist/en").glob("*.pdf"))) == 8
-    assert {pdf: pdf.read_bytes() for pdf in finished} == finished
-    assert not list((mini_es.root / "dist").rglob("*.part"))
-    assert not (mini_es.root / "dist/.manifest.journal").exists()
-    assert sum(e["kind"] in ("handout", "booklet") for e in manifest(mini_es).values()) == 8
-
-
-def test_outputs_are_readable_by_a_web_server(mini) -> None:
-    """Files get the permissions `open()` would give them (mkstemp alone gives 0600)."""
+@pytest.mark.parametrize(("umask", "mode"), [("022", 0o644), ("027", 0o640)])
+def test_outputs_are_readable_by_a_web_server(mini, umask, mode) -> None:
+    """Files get the permissions `open()` would give them under the user's umask: 0644 under the
+    usual 022, so a web server can serve dist/ (mkstemp alone gives 0600)."""
     import stat
 
-    from handoutpress.files import FILE_MODE
-
-    assert build(mini) == 0
-    files = [p for p in (mini.root / "dist").rglob("*") if p.is_file()]
+    out = mini.root / "dist"
+    command = [sys.executable, str(REPO / "build_pdfs.py"), "--root", str(mini.root), "--jobs", "1",
+               "--out", str(out)]  # fmt: skip
+    subprocess.run(
+        ["sh", "-c", f'umask {umask} && exec "$@"', "sh", *command], check=True, capture_output=True
+    )
+    files = [p for p in out.rglob("*") if p.is_file()]
     assert {p.name for p in files} >= {"sample.pdf", "sample.html", "index.html", "site.css"}
-    for path in files:
-        assert stat.S_IMODE(path.stat().st_mode) == FILE_MODE, path
+    assert {p.relative_to(out).as_posix(): oct(stat.S_IMODE(p.stat().st_mode)) for p in files} == {
+        p.relative_to(out).as_posix(): oct(mode) for p in files
+    }
 
 
 def test_the_site_removes_the_files_it_no_longer_links_and_nothing_else(mini) -> None:
@@ -215,7 +179,7 @@ def test_a_build_in_this_process_leaves_the_cycle_collector_as_it_was(mini_es) -
     import gc
 
     before = gc.get_threshold()
-    assert build(mini_es, "--jobs", "1", "--force") == 0
+    assert build(mini_es, "--force") == 0
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
 

@@ -5,6 +5,7 @@ no traceback, and the PDFs built before it untouched."""
 from __future__ import annotations
 
 import errno
+import json
 import os
 import signal
 import subprocess
@@ -17,8 +18,9 @@ import pytest
 
 from handoutpress.cli import main
 from handoutpress.fonts import SCRIPT_FONTS, FontSource
+from handoutpress.manifest import Manifest
 
-from .conftest import REPO
+from .conftest import REPO, snapshot
 
 LANGUAGE_CASES = {
     "build an unknown code": (
@@ -53,16 +55,11 @@ FOLDER_LINE = (
 )
 
 
-def snapshot(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-
-
 @pytest.fixture
-def built(mini_es):
+def built(built_es):
     """The mini project with its PDFs built, and what dist/ held afterwards."""
-    out = mini_es.root / "dist"
-    assert main(["--root", str(mini_es.root), "build", "--jobs", "1", "--out", str(out)]) == 0
-    return mini_es, out, snapshot(out)
+    out = built_es.root / "dist"
+    return built_es, out, snapshot(out)
 
 
 def run(project, *args: str) -> int:
@@ -206,10 +203,16 @@ def test_a_full_disk_is_one_clear_line_and_leaves_no_partial_file(built, monkeyp
     assert snapshot(out) == before  # half a PDF was written to a temporary file: it is gone
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_ctrl_c_keeps_finished_pdfs_and_the_next_run_does_the_rest(jobs, mini_es) -> None:
-    """Ctrl-C in a terminal reaches the whole process group, the pool's workers included."""
-    total = 12
+@pytest.mark.parametrize(
+    ("stop", "jobs"),
+    [(signal.SIGINT, "1"), (signal.SIGINT, "2"), (signal.SIGKILL, "1")],
+    ids=["ctrl-c", "ctrl-c-2-jobs", "killed"],
+)
+def test_a_stopped_build_keeps_finished_pdfs_and_the_next_run_does_the_rest(stop, jobs, mini_es) -> None:
+    """Ctrl-C in a terminal reaches the whole process group, the pool's workers included; a kill
+    (the machine's power, the CI's timeout) gives no time to tidy up. Either way every file with a
+    PDF name is a whole PDF, and the next run builds only what is missing."""
+    total = 8
     for n in range(total - 1):
         (mini_es.handouts_dir / f"copy{n}.yaml").write_text(
             (mini_es.handouts_dir / "sample.yaml").read_text()
@@ -229,25 +232,39 @@ def test_ctrl_c_keeps_finished_pdfs_and_the_next_run_does_the_rest(jobs, mini_es
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert process.stdout is not None
-    for line in process.stdout:  # interrupt as soon as the first PDF is finished
+    for line in process.stdout:  # stop it as soon as the first PDF is finished
         if line.startswith("built"):
-            os.killpg(process.pid, signal.SIGINT)
+            os.killpg(process.pid, stop)
             break
     _, err = process.communicate(timeout=120)
-    assert process.returncode == 130
-    assert err.splitlines() == [
-        "interrupted: finished PDFs are kept; run the same command again to do the rest"
-    ]
     pdfs = total + 1  # and the booklet
     finished = {name: data for name, data in snapshot(out / "en").items() if name.endswith(".pdf")}
     assert 1 <= len(finished) < pdfs
     for name in finished:
         pikepdf.open(out / "en" / name).close()  # every file with a PDF name is a whole PDF
+    if stop == signal.SIGINT:
+        assert process.returncode == 130
+        assert err.splitlines() == [
+            "interrupted: finished PDFs are kept; run the same command again to do the rest"
+        ]
+    else:
+        assert process.returncode == -signal.SIGKILL
+        # What it finished is in the manifest's journal (each line written before the job is
+        # reported), not yet in manifest.json, which a build writes once, at its end.
+        assert not (out / "manifest.json").exists()
+    # What the next run may skip: the jobs whose files were recorded before the stop.
+    recorded = [e for e in Manifest.load(out).entries.values() if e["kind"] in ("handout", "booklet")]
+    assert 1 <= len(recorded) <= len(finished)
     result = subprocess.run(command, capture_output=True, text=True, check=True)
     assert result.stderr == ""
+    summary = next(line for line in result.stdout.splitlines() if " built, " in line)
+    assert summary.startswith(f"{pdfs - len(recorded)} built, {len(recorded)} unchanged, 0 failed")
     assert len(list((out / "en").glob("*.pdf"))) == pdfs
     assert {name: data for name, data in snapshot(out / "en").items() if name in finished} == finished
     assert not list(out.rglob("*.part"))
+    assert not (out / ".manifest.journal").exists()
+    kinds = [e["kind"] for e in json.loads((out / "manifest.json").read_text())["outputs"]]
+    assert kinds.count("handout") + kinds.count("booklet") == pdfs
 
 
 #: Python's output buffered (a pipe's default) and unbuffered (this machine's default), with a proxy

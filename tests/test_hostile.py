@@ -17,7 +17,6 @@ a translation points at its msgstr line, where the translator types.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +28,8 @@ from handoutpress.build import Project
 from handoutpress.cli import main
 from handoutpress.content import MAX_DEPTH
 
-from .conftest import MINI_SPANISH, Guard, add_language, make_mini, msgfmt
+from .conftest import Guard, msgfmt, snapshot
+from .pdfinfo import text_by_language
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 PO = "locales/es/LC_MESSAGES/handouts.po"
@@ -257,18 +257,6 @@ def splice(catalog: bytes, fragment: bytes) -> tuple[bytes, int]:
     return b"\n".join([*lines[:at], fragment.rstrip(b"\n"), *lines[end:]]), at + 1
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """The mini project with a complete Spanish catalog and its PDFs built: the earlier work."""
-    project = make_mini(tmp_path_factory.mktemp("hostile") / "mini")
-    add_language(project, "es", MINI_SPANISH)
-    assert (
-        main(["--root", str(project.root), "build", "--jobs", "1", "--out", str(project.root / "dist")])
-        == 0
-    )
-    return project
-
-
 def install(case: Case, project: Project) -> str:
     """Put the case into the project; returns the expected line with catalog lines filled in."""
     folder, name = case.file.split("/")
@@ -292,14 +280,9 @@ def squeeze(words: str) -> str:
     return re.sub(r"\s+", "", words)
 
 
-def snapshot(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-
-
 @pytest.mark.parametrize("case", CASES, ids=str)
-def test_hostile_input(case: Case, built: Project, tmp_path: Path, guard: Guard, capsys) -> None:
-    project = Project(tmp_path / "mini")
-    shutil.copytree(built.root, project.root)
+def test_hostile_input(case: Case, built_es: Project, guard: Guard, capsys) -> None:
+    project = built_es
     expected = install(case, project)
     root = ["--root", str(project.root)]
 
@@ -309,14 +292,21 @@ def test_hostile_input(case: Case, built: Project, tmp_path: Path, guard: Guard,
     out = project.root / "dist"
     before = snapshot(out)
     code = main([*root, "build", "--jobs", "1", "--out", str(out)])
-    err = capsys.readouterr().err.splitlines()
+    out_lines, err = capsys.readouterr()
+    err = err.splitlines()
     assert code == case.build
     if case.build:
         assert err == [expected]
         assert snapshot(out) == before  # earlier PDFs byte for byte, the manifest, no temporary file
-    else:
+    else:  # the unfinished Spanish handout waits, and is never printed with a guess in it
         assert err == []
-        assert not list(out.rglob("*.part"))
+        assert "waiting es/sample: 1 string untranslated or fuzzy" in out_lines
+        assert snapshot(out) == before  # nothing redrawn: the earlier, complete PDF stays
+        assert main([*root, "build", "--jobs", "1", "--out", str(out), "--allow-incomplete"]) == 0
+        assert capsys.readouterr().err == ""
+        printed = text_by_language(out / "es/sample.pdf")
+        assert "Firstpart" in printed["en"]  # the English, marked as English
+        assert all("Primeraparte" not in words for words in printed.values())  # not the guess
     assert guard.connections == []
     assert all(url.startswith("file://") and url.endswith(".ttf") for url in guard.fetched), (
         guard.fetched
@@ -329,10 +319,14 @@ BROKEN_CATALOGS = [
 
 
 @pytest.mark.parametrize("case", BROKEN_CATALOGS, ids=str)
-def test_gnu_msgfmt_refuses_the_broken_catalogs_too(case: Case, built: Project, tmp_path: Path) -> None:
+def test_gnu_msgfmt_refuses_the_broken_catalogs_too(
+    case: Case, built_es_template: Project, tmp_path: Path
+) -> None:
     """The syntax check is no stricter than GNU gettext where it matters: what it refuses,
     msgfmt refuses (Babel alone would have read each of these, changing the text)."""
     po = tmp_path / "case.po"
-    po.write_bytes(splice((built.root / PO).read_bytes(), (HOSTILE / case.file).read_bytes())[0])
+    po.write_bytes(
+        splice((built_es_template.root / PO).read_bytes(), (HOSTILE / case.file).read_bytes())[0]
+    )
     result = subprocess.run([msgfmt(), "--check", "-o", "/dev/null", str(po)], capture_output=True)
     assert result.returncode == 1

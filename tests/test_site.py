@@ -175,15 +175,13 @@ def test_web_page_is_the_handout_in_its_language(site, page) -> None:
     assert "Sample handout" in english  # the English original's title, tagged as English
     family = page.evaluate("getComputedStyle(document.body).fontFamily")
     assert family.strip('"').startswith("hp-atkinson-hyperlegible")  # the prepared font, ../fonts/
-    assert page.evaluate("document.fonts.check('24px \"hp-atkinson-hyperlegible\"')")
-
-
-def test_index_screenshot(site, page, tmp_path) -> None:
-    """A picture of the index for a person to look at (kept with pytest's temporary files)."""
-    page.goto((site / "index.html").as_uri())
-    shot = tmp_path / "index.png"
-    page.screenshot(path=str(shot), full_page=True)
-    assert shot.stat().st_size > 10_000
+    # The font files themselves loaded (`document.fonts.check` is true even with no @font-face).
+    loaded = page.evaluate(
+        """async () => { await document.fonts.ready;
+                         return [...document.fonts].filter(f => f.status === "loaded")
+                                                   .map(f => f.family.replace(/"/g, "")); }"""
+    )
+    assert "hp-atkinson-hyperlegible" in loaded
 
 
 def _rendered(browser, scheme: str = "light"):
