@@ -182,7 +182,7 @@ def test_a_translation_says_what_it_translates_and_its_review_status(mini_es) ->
         in words
     )
     assert "Traducida el 20 de noviembre de 2026." in words
-    assert "todavía no ha revisado" in words
+    assert "todavía no la ha revisado" in words
     with pikepdf.open(mini_es.root / "dist/es/sample.pdf") as pdf:
         english = [n for n in _walk(pdf.Root.StructTreeRoot.K) if str(n.get("/Lang", "")) == "en"]
     assert english  # the English title and the sources are tagged as English

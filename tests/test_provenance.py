@@ -99,7 +99,7 @@ def test_a_translation_prints_the_record_in_its_language_and_its_own_line(built)
         f"Revisada el {spanish(review['date'])} por {review['reviewer']}, {review['credentials']}."
     ) in printed
     assert f"«A handout with tools» del {spanish(data['written'])}" in printed
-    assert "Un traductor médico todavía no ha revisado esta traducción." in printed
+    assert "Esta traducción todavía no la ha revisado un traductor médico." in printed
     assert "Todavía no la ha revisado" in flat(text(built / "es" / "other.pdf"))
     # Names, credentials and sources are English inside the Spanish: a screen reader says so.
     spoken = text_by_language(built / "es" / "tool.pdf")

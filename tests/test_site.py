@@ -73,7 +73,7 @@ def test_every_language_speaks_its_own_language_on_the_index(site, page) -> None
     words = " ".join(spanish.inner_text().split())
     assert "Folleto de muestra" in words and "Otro folleto" in words
     assert "Escrita el 25 de noviembre de 2026" in words  # the date as a Spanish reader writes it
-    assert "todavía no ha revisado" in words  # the review status, in Spanish
+    assert "todavía no la ha revisado" in words  # the review status, in Spanish
     assert "Todas las hojas informativas en un folleto" in words
     assert re.search(r"Páginas: 1\. Tamaño: \d+ kB\.", words)
     alts = [spanish.locator("img").nth(i).get_attribute("alt") for i in range(2)]

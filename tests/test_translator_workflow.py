@@ -23,7 +23,7 @@ from babel.messages.pofile import read_po, unescape
 from handoutpress.build import Project
 from handoutpress.catalogs import catalog_languages, catalog_path
 from handoutpress.cli import main
-from handoutpress.content import Paragraph, load_collection
+from handoutpress.content import BulletList, Paragraph, load_collection
 from handoutpress.reviews import load_review
 
 from .conftest import REPO, msgfmt
@@ -280,16 +280,33 @@ def changed_placeholder(project: Project) -> tuple[str, str]:
     return old, new
 
 
-def new_string(project: Project) -> tuple[str, str]:
+def plain_bullet(project: Project) -> str:
+    """A bullet of the overview's own (not of a shared section) written as plain YAML, as an editor
+    adds or deletes one: the line `          - <its English>` of handouts/overview.yaml."""
     overview = load_collection(project.handouts_dir, project.root).handout("overview")
-    bullet = overview.sections[0].blocks[1].items[-1].msgid
-    reword(project, f"- {bullet}\n", f"- {bullet}\n          - It can hurt, or not at all.\n")
+    source = (project.handouts_dir / "overview.yaml").read_text()
+    items = [
+        i.msgid
+        for s in overview.sections
+        for b in s.blocks
+        if isinstance(b, BulletList)
+        for i in b.items
+    ]
+    return next(i for i in items if f"          - {i}\n" in source)
+
+
+def new_string(project: Project) -> tuple[str, str]:
+    bullet = plain_bullet(project)
+    reword(
+        project,
+        f"          - {bullet}\n",
+        f"          - {bullet}\n          - It can hurt, or not at all.\n",
+    )
     return "", "It can hurt, or not at all."
 
 
 def removed_string(project: Project) -> tuple[str, str]:
-    overview = load_collection(project.handouts_dir, project.root).handout("overview")
-    bullet = overview.sections[0].blocks[1].items[0].msgid
+    bullet = plain_bullet(project)
     reword(project, f"          - {bullet}\n", "")
     return bullet, ""
 
