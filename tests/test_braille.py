@@ -54,6 +54,8 @@ UNDONE: dict[str, list[tuple[str, str]]] = {
         ("\u090d", "\u0910"),
         ("\u0912", "\u0913"),
         ("\u0904", "\u0905"),  # अ comes back as ऄ (short a)
+        ("\u0916\u0915", ""),  # ख क (देखकर) comes back as one sign (=): compared without both
+        ("\u092d\u0930", ""),  # भर (भरी, भरें) comes back as the sign ®: compared without it
         ("\u0916", ""),  # ख (dots 46) sometimes comes back as a full stop: compared without it
         ("\u0923", ""),  # ण is dots 3456, read back as the number sign: compared without it
         ("\u092b", ""),  # फ (dots 235) is read back as an exclamation mark: compared without it
@@ -62,6 +64,7 @@ UNDONE: dict[str, list[tuple[str, str]]] = {
     # Vietnamese: ê and ê with a tone mark come back as private-use characters (U+F320...).
     "vi": [
         ("o\u1ebb", "\u1ecfe"),  # khỏe comes back as khoẻ (the other placement of the tone)
+        ("\u00f5", "o"),  # a hyphen before o (Early-onset) comes back as õ: both as o
         ("\u00ea", "\uf326"),
         ("\u1ebf", "\uf321"),
         ("\u1ec3", "\uf320"),
@@ -79,7 +82,10 @@ UNDONE: dict[str, list[tuple[str, str]]] = {
 NOT_READ_BACK = {
     # Hindi: the clinic's web address is written in computer braille, read back as Hindi letters;
     # the digits of its phone number after the hyphen lose the number sign and come back as letters.
-    "hi": {"example", "org", "0100"},
+    # The overview's addresses (www.ninds.nih.gov) likewise; पलकें before a closing bracket: its
+    # anusvara and the bracket come back as "{"; कोई opening the bold passage of the safety box:
+    # the passage indicator is read back into it.
+    "hi": {"example", "org", "0100", "www", "ninds", "nih", "gov", "पलकें", "कोई"},
     # French: a citation's pages "2018;14(5):546-555" carry number mode across the colon on the way
     # in, not on the way out: the digits after it come back as the letters ûôë.
     "fr": {"546", "555"},
@@ -93,6 +99,8 @@ UNREAD_INDICATORS = {
     "hi": [("_.", "")],
     # Chinese: the table's bold (UEB's word, passage and terminator indicators) is not a syllable
     "zh_Hans": [("^1", ""), ("^7", ""), ("^'", "")],
+    # Arabic bold: dots 456 before and after the word, read back as escapes (\\456/)
+    "ar": [("_", "")],
     # the capital sign ⠨ before k or m, read back as another sign (Kích as ích, Moawad as µoawad)
     "vi": [(".K", "K"), (".M", "M")],
 }
@@ -259,8 +267,26 @@ SHORT = {"的": SPELLING["145"], "么": SPELLING["134"], "他": SPELLING["2345"]
 #: that read as the table writes them. 什么 shénme is written ⠱⠍ (its short form) in 为什么;
 #: 检查 jiǎnchá is written jian zha: the table takes 查's other reading (the surname Zhā), a
 #: mistake of the table's dictionary that a reader meets in every handout; so is 还 hái written
-#: huan in 还可能. The adverb suffix 地 in 安全地 is de, as the table writes it (pypinyin: di).
-PHRASES = {"为什么": "为是么", "检查": "检扎", "还可": "环可", "安全地": "安全德"}
+#: huan in 还可能, 还不 and 还没, 强 qiáng jiang in 强光 (bright light), 重 chóng
+#: zhong in 重影 and 重复 and 查 alone zha in 查不出.
+#: Here pypinyin errs: 调 in 调好 and 调到 (to adjust) is tiáo, as the table writes it (pypinyin:
+#: diào). The adverb suffix 地 (安全地, 不自主地, 控制地) is de, as the table writes it (pypinyin: di).
+PHRASES = {
+    "为什么": "为是么",
+    "检查": "检扎",
+    "还可": "环可",
+    "还不": "环不",
+    "还没": "环没",
+    "安全地": "安全德",
+    "自主地": "自主德",
+    "控制地": "控制德",
+    "强光": "降光",
+    "重影": "众影",
+    "重复": "众复",
+    "调好": "条好",
+    "调到": "条到",
+    "查不": "扎不",
+}
 
 
 def display_dots() -> dict[str, str]:
