@@ -85,7 +85,7 @@ NOT_READ_BACK = {
     # The overview's addresses (www.ninds.nih.gov) likewise; पलकें before a closing bracket: its
     # anusvara and the bracket come back as "{"; कोई opening the bold passage of the safety box:
     # the passage indicator is read back into it.
-    "hi": {"example", "org", "0100", "www", "ninds", "nih", "gov", "पलकें", "कोई"},
+    "hi": {"example", "org", "0100", "ninds", "nih", "gov", "पलकें", "कोई"},
     # French: a citation's pages "2018;14(5):546-555" carry number mode across the colon on the way
     # in, not on the way out: the digits after it come back as the letters ûôë.
     "fr": {"546", "555"},
